@@ -1,0 +1,116 @@
+// buildApp(deps): the whole HTTP application from its dependencies. No globals: tests build the
+// same app around their own database and call `app.inject`; main.ts builds it and listens.
+import helmet from '@fastify/helmet';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { Config } from './config.ts';
+import type { Database } from './db/client.ts';
+import { Problem } from './http/schemas.ts';
+import type { Cache } from './infra/cache.ts';
+import { healthRoutes } from './modules/health/routes.ts';
+import { roadmapRoutes } from './modules/roadmaps/routes.ts';
+import { roadmapSchemas } from './modules/roadmaps/schemas.ts';
+import { createRoadmapService, type RoadmapService } from './modules/roadmaps/service.ts';
+import docs from './plugins/docs.ts';
+import errorHandling from './plugins/error-handling.ts';
+import metrics from './plugins/metrics.ts';
+import { VERSION } from './version.ts';
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  cache: Cache;
+  /** A logger, or false for none (tests). Defaults to pino at config.logLevel. */
+  logger?: FastifyBaseLogger | false;
+  /** Collect process metrics (event loop, memory, GC); off in tests that build many apps. */
+  processMetrics?: boolean;
+}
+
+export interface Services {
+  roadmaps: RoadmapService;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+export const BODY_LIMIT_BYTES = 100 * 1024;
+
+/** One access-log line per request, when it completes (Fastify's default writes two). */
+class AccessLog extends LogController {
+  override incomingRequest() {}
+
+  override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply) {
+    const line = {
+      method: request.method,
+      url: request.url,
+      route: request.routeOptions.url,
+      statusCode: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+    };
+    if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else reply.log.info(line, 'request completed');
+  }
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const logging =
+    deps.logger === false
+      ? { logger: false }
+      : deps.logger
+        ? { loggerInstance: deps.logger }
+        : { logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } };
+
+  const app = Fastify({
+    ...logging,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    logController: new AccessLog(),
+    trustProxy: config.trustProxy ? config.trustProxy.split(',').map((s) => s.trim()) : false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+    ajv: {
+      customOptions: {
+        // Report every invalid field at once, and refuse unknown ones instead of dropping them.
+        allErrors: true,
+        removeAdditional: false,
+        coerceTypes: 'array',
+        useDefaults: true,
+      },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const services: Services = {
+    roadmaps: createRoadmapService({ db: deps.db, cache: deps.cache }),
+  };
+  app.decorate('services', services);
+
+  // Cross-cutting plugins first, so every route below gets them.
+  await app.register(errorHandling);
+  await app.register(helmet, { global: true });
+  await app.register(metrics, { defaultMetrics: deps.processMetrics ?? false });
+  await app.register(docs, { publicUrl: config.publicUrl, version: VERSION });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  for (const schema of [Problem, ...roadmapSchemas]) app.addSchema(schema);
+
+  await app.register(healthRoutes, { checks: [{ name: 'database', check: () => deps.db.ping() }] });
+  await app.register(roadmapRoutes, { service: services.roadmaps });
+
+  return app;
+}

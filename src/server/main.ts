@@ -1,0 +1,54 @@
+// Process entry: configuration → database → app → listen, and a graceful shutdown on SIGTERM
+// or SIGINT (stop accepting, finish in-flight requests, close the database).
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import type { Database } from './db/client.ts';
+import { DirLockedError } from './db/lock.ts';
+import { createMemoryCache } from './infra/cache.ts';
+import { importContentDir } from './modules/roadmaps/files.ts';
+import { openConfiguredDatabase } from './runtime.ts';
+
+export async function start(config: Config) {
+  const started = performance.now();
+  const db: Database = await openConfiguredDatabase(config);
+  const app = await buildApp({ config, db, cache: createMemoryCache(), processMetrics: true });
+
+  const content = await importContentDir(app.services.roadmaps, config.contentDir);
+  if (content.problems.length > 0) {
+    for (const p of content.problems) app.log.error(`${p.file}: ${p.path} ${p.message}`);
+    await app.close();
+    await db.close();
+    throw new Error(
+      `The roadmap files in ${config.contentDir} have ${content.problems.length} problem(s), listed above. ` +
+        'Fix them (`npx waymark content validate` checks without starting) and start again.',
+    );
+  }
+  for (const r of content.results) {
+    if (r.outcome !== 'unchanged') app.log.info(`roadmap ${r.slug}: ${r.outcome} version ${r.version}`);
+  }
+
+  closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error');
+    else app.log.info(`${signal} received: finishing in-flight requests, then exiting`);
+    await app.close();
+    await db.close();
+  });
+
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(
+    `Waymark ${config.databaseUrl ? 'on PostgreSQL' : `with PGlite in ${config.dataDir}`} ready in ` +
+      `${Math.round(performance.now() - started)} ms — API reference at ${config.publicUrl}/api/docs`,
+  );
+  return app;
+}
+
+if (import.meta.main) {
+  try {
+    await start(loadConfig());
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof DirLockedError) console.error(err.message);
+    else console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  }
+}

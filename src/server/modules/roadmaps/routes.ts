@@ -1,0 +1,111 @@
+// Public reads of the catalog. Each handler calls one service function; rules live there.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
+import { problems, ref } from '../../http/schemas.ts';
+import {
+  ListQuery,
+  RoadmapDocument,
+  RoadmapList,
+  RoadmapParams,
+  SearchQuery,
+  SearchResults,
+  StepDetail,
+  StepParams,
+} from './schemas.ts';
+import type { RoadmapService } from './service.ts';
+
+const tags = ['Roadmaps'];
+
+export const roadmapRoutes: FastifyPluginAsyncTypebox<{ service: RoadmapService }> = async (
+  app,
+  { service },
+) => {
+  app.get(
+    '/api/v1/roadmaps',
+    {
+      schema: {
+        tags,
+        summary: 'List published roadmaps',
+        description:
+          'Cursor-paginated, in slug order. `q` keeps the roadmaps whose title, summary or steps match.',
+        querystring: ListQuery,
+        response: { 200: ref(RoadmapList), ...problems(400) },
+      },
+    },
+    async (request) => service.list(request.query),
+  );
+
+  app.get(
+    '/api/v1/roadmaps/:slug',
+    {
+      schema: {
+        tags,
+        summary: 'Get a roadmap document',
+        description:
+          'The whole published roadmap: layers with their steps in order, milestones, comparison tables, FAQ. ' +
+          'Carries an `ETag`; send it back in `If-None-Match` to get `304 Not Modified` while it is unchanged.',
+        params: RoadmapParams,
+        headers: {
+          type: 'object',
+          properties: { 'if-none-match': { type: 'string', description: 'An ETag from an earlier answer.' } },
+        },
+        response: {
+          200: ref(RoadmapDocument),
+          304: { type: 'null', description: 'Not modified: the ETag you sent is current.' },
+          ...problems(400, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const doc = await service.getDocument(request.params.slug);
+      reply.header('etag', doc.etag).header('cache-control', 'public, no-cache');
+      if (etagMatches(request.headers['if-none-match'], doc.etag)) return reply.code(304).send(null);
+      return sendJsonBytes(reply, doc.body);
+    },
+  );
+
+  app.get(
+    '/api/v1/roadmaps/:slug/steps/:stepSlug',
+    {
+      schema: {
+        tags,
+        summary: 'Get one step with its body',
+        description: '`body` is the Markdown source; `bodyHtml` is rendered and sanitized on the server.',
+        params: StepParams,
+        response: { 200: ref(StepDetail), ...problems(400, 404) },
+      },
+    },
+    async (request) => service.getStep(request.params.slug, request.params.stepSlug),
+  );
+
+  app.get(
+    '/api/v1/search',
+    {
+      schema: {
+        tags,
+        summary: 'Search roadmaps and steps',
+        description:
+          'Full-text search over titles, summaries and step bodies of published roadmaps, best match first.',
+        querystring: SearchQuery,
+        response: { 200: ref(SearchResults), ...problems(400) },
+      },
+    },
+    async (request) => service.search(request.query.q, request.query.limit),
+  );
+};
+
+/**
+ * Sends JSON that is already serialized (the cached document) as-is. The route's 200 schema
+ * still documents its shape; serializing it again on every request is what the cache avoids.
+ */
+function sendJsonBytes(reply: FastifyReply, json: string) {
+  return reply.type('application/json; charset=utf-8').send(json);
+}
+
+/** RFC 9110 §13.1.2: weak comparison, `*` matches any current representation. */
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const strip = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((candidate) => strip(candidate) === strip(etag));
+}

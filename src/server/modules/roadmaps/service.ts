@@ -1,0 +1,217 @@
+// The roadmaps service: the rules between HTTP and SQL. It builds reader documents from the
+// stored source, keeps their serialized bytes and ETag in the cache, pages lists by keyset
+// cursors, and imports content as new versions only when it actually changed.
+import { createHash } from 'node:crypto';
+import { AppError, notFound } from '../../http/errors.ts';
+import type { Database } from '../../db/client.ts';
+import type { Cache } from '../../infra/cache.ts';
+import { RENDERER_VERSION, renderMarkdown } from './markdown.ts';
+import * as repo from './repo.ts';
+import type { RoadmapDocument, RoadmapList, RoadmapSource, SearchResult, StepDetail } from './schemas.ts';
+
+/** A document ready to send: its JSON bytes and their entity tag. */
+export interface SerializedDocument {
+  etag: string;
+  body: string;
+}
+
+export interface ImportResult {
+  slug: string;
+  version: number;
+  outcome: 'created' | 'updated' | 'unchanged';
+}
+
+// Documents stay cached until a change invalidates them; the TTL only bounds staleness when
+// another process (the CLI against a shared PostgreSQL) changes content without telling us.
+const DOCUMENT_TTL_SECONDS = 300;
+const documentKey = (slug: string) => `roadmaps:v1:doc:${slug}`;
+
+export function createRoadmapService(deps: { db: Database; cache: Cache }) {
+  const { db, cache } = deps;
+
+  async function getDocument(slug: string): Promise<SerializedDocument> {
+    const cached = await cache.get<SerializedDocument>(documentKey(slug));
+    if (cached) return cached;
+    const stored = await repo.findCurrentVersion(db.replica, slug);
+    if (!stored) throw notFound(`No published roadmap is called "${slug}".`);
+    const body = JSON.stringify(toDocument(stored));
+    const serialized = { etag: entityTag(stored.version, body), body };
+    await cache.set(documentKey(slug), serialized, DOCUMENT_TTL_SECONDS);
+    return serialized;
+  }
+
+  async function list(query: { limit: number; cursor?: string | undefined; q?: string | undefined }) {
+    const afterSlug = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    // One extra row tells whether another page follows, without a count query.
+    const rows = await repo.listPublished(db.replica, { limit: query.limit + 1, afterSlug, q: query.q });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    const result: RoadmapList = {
+      items: page.map((r) => ({ ...r, updatedAt: r.updatedAt.toISOString() })),
+      nextCursor: rows.length > query.limit && last ? encodeCursor(last.slug) : null,
+    };
+    return result;
+  }
+
+  async function getStep(slug: string, stepSlug: string): Promise<StepDetail> {
+    const row = await repo.findLiveStep(db.replica, slug, stepSlug);
+    if (!row) throw notFound(`The roadmap "${slug}" has no published step "${stepSlug}".`);
+    const { layerSlug, layerTitle, ...step } = row;
+    return { ...step, layer: { slug: layerSlug, title: layerTitle } } as StepDetail;
+  }
+
+  async function search(q: string, limit: number): Promise<{ items: SearchResult[] }> {
+    const rows = await repo.search(db.replica, q, limit);
+    return {
+      items: rows.map((r) => ({
+        kind: r.kind,
+        roadmapSlug: r.roadmapSlug,
+        ...(r.stepSlug ? { stepSlug: r.stepSlug } : {}),
+        title: r.title,
+        snippet: plainSnippet(r.snippet),
+      })),
+    };
+  }
+
+  /** Imports one validated source; unchanged content writes nothing. */
+  async function importSource(source: RoadmapSource): Promise<ImportResult> {
+    let result: Awaited<ReturnType<typeof repo.publishVersion>>;
+    try {
+      result = await repo.publishVersion(db.primary, {
+        source,
+        contentHash: hashSource(source),
+        steps: stepRows(source),
+      });
+    } catch (err) {
+      if (err instanceof repo.StepIdTakenError) {
+        throw new AppError('conflict', `The step id "${err.stepId}" already belongs to another roadmap.`, {
+          cause: err,
+        });
+      }
+      throw err;
+    }
+    if (result.outcome !== 'unchanged') await cache.delete(documentKey(source.slug));
+    return { slug: source.slug, ...result };
+  }
+
+  return { getDocument, list, getStep, search, importSource };
+}
+
+export type RoadmapService = ReturnType<typeof createRoadmapService>;
+
+/** The reader's document: the source plus version, positions, counts and rendered Markdown. */
+export function toDocument(stored: repo.StoredVersion): RoadmapDocument {
+  const { source } = stored;
+  let position = 0;
+  let stepCount = 0;
+  let requiredStepCount = 0;
+  let estimatedHours = 0;
+  const layers = source.layers.map((layer) => ({
+    slug: layer.slug,
+    title: layer.title,
+    summary: layer.summary,
+    steps: layer.steps.map((step) => {
+      stepCount += 1;
+      if (step.required) requiredStepCount += 1;
+      estimatedHours += step.estimatedHours;
+      return {
+        id: step.id,
+        slug: step.slug,
+        title: step.title,
+        summary: step.summary,
+        required: step.required,
+        position: ++position,
+        estimatedHours: step.estimatedHours,
+        resources: step.resources,
+      };
+    }),
+  }));
+  return {
+    slug: source.slug,
+    title: source.title,
+    summary: source.summary,
+    intro: source.intro,
+    introHtml: renderMarkdown(source.intro),
+    version: stored.version,
+    updatedAt: stored.updatedAt.toISOString(),
+    status: stored.status,
+    stepCount,
+    requiredStepCount,
+    estimatedHours,
+    layers,
+    milestones: source.milestones.map((m) => ({ ...m, descriptionHtml: renderMarkdown(m.description) })),
+    comparisons: source.comparisons,
+    faq: source.faq.map((f) => ({ ...f, answerHtml: renderMarkdown(f.answer) })),
+    callToAction: source.callToAction,
+  };
+}
+
+function stepRows(source: RoadmapSource): repo.StepRow[] {
+  let position = 0;
+  return source.layers.flatMap((layer) =>
+    layer.steps.map((step) => ({
+      id: step.id,
+      slug: step.slug,
+      layerSlug: layer.slug,
+      layerTitle: layer.title,
+      title: step.title,
+      summary: step.summary,
+      body: step.body,
+      bodyHtml: renderMarkdown(step.body),
+      required: step.required,
+      position: ++position,
+      estimatedHours: step.estimatedHours,
+      resources: step.resources,
+    })),
+  );
+}
+
+/** A strong validator: the version plus a digest of the exact bytes served. */
+function entityTag(version: number, body: string): string {
+  return `"${version}-${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+}
+
+/**
+ * sha256 of the source as canonical JSON (keys sorted, so key order in a file changes nothing)
+ * and of the renderer version (so a sanitizer change re-renders stored HTML on the next import).
+ */
+export function hashSource(source: RoadmapSource): string {
+  return createHash('sha256').update(RENDERER_VERSION).update(canonicalJson(source)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+// Cursors are opaque to clients: base64url of a small JSON object holding the last slug seen.
+function encodeCursor(slug: string): string {
+  return Buffer.from(JSON.stringify({ after: slug })).toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
+    if (typeof parsed.after === 'string' && parsed.after.length > 0) return parsed.after;
+  } catch {
+    // fall through to the problem below
+  }
+  throw new AppError('validation', 'The cursor is not one this API issued; start again without it.', {
+    errors: [{ path: '/querystring/cursor', message: 'is not a valid cursor' }],
+  });
+}
+
+/** Search snippets come from Markdown: strip the syntax a reader should not see. */
+function plainSnippet(snippet: string): string {
+  return snippet
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/[*_`#>]+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}

@@ -1,0 +1,56 @@
+// The OpenAPI 3.1 document, generated from the route schemas, at /api/openapi.json, and an
+// interactive reference (Scalar, served from our own node_modules, no CDN) at /api/docs.
+import swagger from '@fastify/swagger';
+import apiReference from '@scalar/fastify-api-reference';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+// Scalar boots from an inline script and inline styles; only its own pages get this policy.
+const DOCS_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-inline'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+async function docs(app: FastifyInstance, options: { publicUrl: string; version: string }) {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Waymark API',
+        version: options.version,
+        description:
+          'Learning roadmaps, progress and study habits. Errors are RFC 9457 `application/problem+json`; ' +
+          'lists are cursor-paginated (`limit`, `cursor` → `nextCursor`).',
+      },
+      servers: [{ url: options.publicUrl }],
+      tags: [
+        { name: 'Roadmaps', description: 'The public catalog: roadmaps, steps and search.' },
+        { name: 'Operations', description: 'Health, readiness and metrics for operators.' },
+      ],
+    },
+    // Name components after each schema's $id instead of def-0, def-1…
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
+  });
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(apiReference, {
+    routePrefix: '/api/docs',
+    configuration: { pageTitle: 'Waymark API reference', url: '/api/openapi.json', hideClientButton: false },
+    hooks: {
+      onRequest: async (_request, reply) => {
+        reply.header('content-security-policy', DOCS_CSP);
+      },
+    },
+  });
+}
+
+export default fp(docs, { name: 'docs' });

@@ -1,0 +1,146 @@
+// Every error leaves the server as RFC 9457 application/problem+json, shaped here and nowhere
+// else: typed AppErrors from services, request validation failures (with one entry per field),
+// Fastify's own 4xx (bad JSON, body too large, unsupported media type), unknown routes (404),
+// known routes called with the wrong method (405 + Allow). Anything else is a 500 whose
+// details go to the log, never to the client.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import FindMyWay from 'find-my-way';
+import { STATUS_CODES } from 'node:http';
+import { AppError, ERROR_CODES, type FieldError } from '../http/errors.ts';
+import type { Problem } from '../http/schemas.ts';
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+export function problemType(code: string): string {
+  return `urn:waymark:problem:${code}`;
+}
+
+export function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  problem: Omit<Problem, 'instance' | 'requestId'>,
+  headers: Record<string, string> = {},
+) {
+  const body: Problem = { ...problem, instance: request.url.split('?')[0], requestId: String(request.id) };
+  return reply.code(problem.status).headers(headers).type('application/problem+json').send(body);
+}
+
+interface ValidationIssue {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** Fastify/Ajv validation errors → `{path, message}` pointers into the request. */
+function fieldErrors(error: FastifyError): FieldError[] {
+  const where = error.validationContext ?? 'body';
+  return (error.validation as ValidationIssue[]).map((issue) => {
+    let path = `/${where}${issue.instancePath}`;
+    if (issue.keyword === 'required') path += `/${String(issue.params.missingProperty)}`;
+    if (issue.keyword === 'additionalProperties') {
+      return {
+        path: `${path}/${String(issue.params.additionalProperty)}`,
+        message: 'is not a known property',
+      };
+    }
+    if (issue.keyword === 'required') return { path, message: 'is required' };
+    if (issue.keyword === 'enum') {
+      const allowed = (issue.params.allowedValues as unknown[] | undefined)?.map(String).join(', ');
+      return { path, message: `must be one of: ${allowed}` };
+    }
+    return { path, message: issue.message ?? 'is invalid' };
+  });
+}
+
+async function errorHandling(app: FastifyInstance) {
+  // A shadow router of every route, to tell "no such path" (404) from "wrong method" (405).
+  const shadow = FindMyWay();
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if ((METHODS as readonly string[]).includes(method) && !shadow.hasRoute(method as 'GET', route.url)) {
+        shadow.on(method as 'GET', route.url, () => {});
+      }
+    }
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = METHODS.filter((m) => shadow.find(m, path) !== null);
+    if (allowed.length > 0) {
+      return sendProblem(
+        request,
+        reply,
+        {
+          type: 'about:blank',
+          title: 'Method not allowed',
+          status: 405,
+          detail: `${request.method} is not supported on ${path}. Allowed: ${allowed.join(', ')}.`,
+        },
+        { allow: allowed.join(', ') },
+      );
+    }
+    return sendProblem(request, reply, {
+      type: 'about:blank',
+      title: 'Not found',
+      status: 404,
+      detail: `There is nothing at ${request.method} ${path}. The API reference is at /api/docs.`,
+    });
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      return sendProblem(
+        request,
+        reply,
+        {
+          type: problemType(error.code),
+          title: ERROR_CODES[error.code].title,
+          status: error.status,
+          detail: error.detail,
+          ...(error.errors ? { errors: error.errors } : {}),
+        },
+        error.headers,
+      );
+    }
+    if (error.validation) {
+      const errors = fieldErrors(error);
+      return sendProblem(request, reply, {
+        type: problemType('validation'),
+        title: ERROR_CODES.validation.title,
+        status: 400,
+        detail: `${errors.length === 1 ? 'One field is' : `${errors.length} fields are`} invalid: ${errors
+          .map((e) => `${e.path} ${e.message}`)
+          .join('; ')}.`,
+        errors,
+      });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // Fastify's client errors (bad JSON, body too large, unsupported media type, 429 from the
+      // rate limiter) carry messages written for clients.
+      return sendProblem(
+        request,
+        reply,
+        { type: 'about:blank', title: STATUS_CODES[status] ?? 'Client error', status, detail: error.message },
+        retryAfter(reply),
+      );
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(request, reply, {
+      type: 'about:blank',
+      title: 'Internal server error',
+      status: 500,
+      detail: `Something went wrong on our side. Try again; if it keeps happening, report request id ${request.id}.`,
+    });
+  });
+}
+
+function retryAfter(reply: FastifyReply): Record<string, string> {
+  const value = reply.getHeader('retry-after');
+  return value === undefined ? {} : { 'retry-after': String(value) };
+}
+
+export default fp(errorHandling, { name: 'error-handling' });
