@@ -80,7 +80,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new AccessLog(),
     trustProxy: config.trustProxy ? config.trustProxy.split(',').map((s) => s.trim()) : false,
     bodyLimit: BODY_LIMIT_BYTES,
-    return503OnClosing: true,
+    // A request that reached us before SIGTERM is served, not refused: see main.ts.
+    return503OnClosing: false,
     ajv: {
       customOptions: {
         // Report every invalid field at once, and refuse unknown ones instead of dropping them.
@@ -100,8 +101,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Cross-cutting plugins first, so every route below gets them.
   await app.register(errorHandling);
   await app.register(helmet, { global: true });
-  await app.register(metrics, { defaultMetrics: deps.processMetrics ?? false });
+  // Swagger collects routes as they are added: it goes before every route, /metrics included.
   await app.register(docs, { publicUrl: config.publicUrl, version: VERSION });
+  await app.register(metrics, { defaultMetrics: deps.processMetrics ?? false });
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -50,7 +50,7 @@ export function parseContentFile(
   file: string,
   text: string,
 ): { source?: RoadmapSource; problems: ContentProblem[] } {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     return {
       problems: doc.errors.map((e) => ({

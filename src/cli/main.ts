@@ -1,0 +1,135 @@
+// The `waymark` command line: serve, migrate, and content validate|import. It opens the same
+// database the server would (WAYMARK_DATA_DIR or DATABASE_URL), so with PGlite it refuses to
+// run while a server holds the data directory.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../server/config.ts';
+import { DirLockedError } from '../server/db/lock.ts';
+import type { ContentProblem } from '../server/modules/roadmaps/files.ts';
+
+// Commands import what they need when they run, so `--help` answers at once.
+
+const USAGE = `Usage: waymark <command> [options]
+
+Commands:
+  serve                     start the HTTP server (same as npm start)
+  migrate                   apply pending database migrations
+  content validate [dir]    check roadmap files without touching the database
+  content import [dir]      validate, then import roadmap files as new versions
+
+Options:
+  -h, --help                show help for a command
+
+The database is PGlite in WAYMARK_DATA_DIR (default ./data) unless DATABASE_URL is set.
+[dir] defaults to WAYMARK_CONTENT_DIR (default ./content/roadmaps).`;
+
+const HELP: Record<string, string> = {
+  serve: `Usage: waymark serve
+
+Starts the HTTP server on HOST:PORT (default 127.0.0.1:3000), migrating the database and
+importing the bundled roadmaps first. Configuration comes from environment variables; see
+the README. Stops gracefully on SIGTERM or Ctrl-C.`,
+  migrate: `Usage: waymark migrate
+
+Applies pending migrations to the configured database (PGlite in WAYMARK_DATA_DIR, or
+DATABASE_URL) and exits. The server also migrates at start; this is for deploy pipelines.`,
+  'content validate': `Usage: waymark content validate [dir]
+
+Checks every .yaml file in dir (default: WAYMARK_CONTENT_DIR or ./content/roadmaps) against
+the roadmap schema and its rules, printing file, JSON pointer and reason for each problem.
+Exits 1 when there is any problem. Does not open the database.`,
+  'content import': `Usage: waymark content import [dir]
+
+Validates every file in dir, then imports each roadmap as a new published version in its own
+transaction. Unchanged roadmaps are left alone. With PGlite, stop the server first.`,
+};
+
+function printProblems(problems: ContentProblem[]) {
+  for (const p of problems) {
+    console.error(`${path.relative(process.cwd(), p.file) || p.file}: ${p.path || '(file)'} ${p.message}`);
+  }
+  console.error(`\n${problems.length} problem(s). Fix them and run \`waymark content validate\` again.`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, sub, ...rest] = positionals;
+  const name = command === 'content' && sub ? `content ${sub}` : command;
+
+  if (!name) {
+    console.log(USAGE);
+    return values.help ? 0 : 1;
+  }
+  if (!(name in HELP)) {
+    console.error(`Unknown command "${name}".\n\n${USAGE}`);
+    return 1;
+  }
+  if (values.help) {
+    console.log(HELP[name]);
+    return 0;
+  }
+
+  const config = loadConfig();
+  switch (name) {
+    case 'serve': {
+      const { start } = await import('../server/main.ts');
+      await start(config);
+      return -1; // keep running; the server exits on its own signal handling
+    }
+    case 'migrate': {
+      const { openConfiguredDatabase } = await import('../server/runtime.ts');
+      const db = await openConfiguredDatabase(config);
+      await db.close();
+      console.log(
+        `Migrations applied (${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`}).`,
+      );
+      return 0;
+    }
+    case 'content validate': {
+      const dir = path.resolve(rest[0] ?? config.contentDir);
+      const { readContentDir } = await import('../server/modules/roadmaps/files.ts');
+      const { files, problems } = await readContentDir(dir);
+      if (problems.length > 0) {
+        printProblems(problems);
+        return 1;
+      }
+      console.log(`${files.length} roadmap file(s) in ${dir} are valid.`);
+      return 0;
+    }
+    case 'content import': {
+      const dir = path.resolve(rest[0] ?? config.contentDir);
+      const { openConfiguredDatabase } = await import('../server/runtime.ts');
+      const { importContentDir } = await import('../server/modules/roadmaps/files.ts');
+      const { createRoadmapService } = await import('../server/modules/roadmaps/service.ts');
+      const { createMemoryCache } = await import('../server/infra/cache.ts');
+      const db = await openConfiguredDatabase(config);
+      try {
+        const service = createRoadmapService({ db, cache: createMemoryCache() });
+        const { results, problems } = await importContentDir(service, dir);
+        if (problems.length > 0) {
+          printProblems(problems);
+          console.error('Nothing was imported.');
+          return 1;
+        }
+        for (const r of results) console.log(`${r.slug}: ${r.outcome} (version ${r.version})`);
+        return 0;
+      } finally {
+        await db.close();
+      }
+    }
+  }
+  return 1;
+}
+
+try {
+  const code = await main(process.argv.slice(2));
+  if (code >= 0) process.exitCode = code;
+} catch (err) {
+  if (err instanceof ConfigError || err instanceof DirLockedError) console.error(err.message);
+  else console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+}

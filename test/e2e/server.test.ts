@@ -1,0 +1,142 @@
+// The real server process over a real socket, and the CLI, as a user runs them.
+import { once } from 'node:events';
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../helpers/db.ts';
+import { childEnv, freePort, run, runToEnd, waitForOk, type Running } from '../helpers/process.ts';
+
+const CLI = ['bin/waymark.js'];
+const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'waymark-e2e-'));
+
+describe('the server process', () => {
+  let server: Running;
+  let base: string;
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+  let closeDb: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    dataDir = await tempDir();
+    const extra: Record<string, string> = { PORT: String(port), WAYMARK_DATA_DIR: dataDir };
+    if (process.env.DATABASE_URL) {
+      const db = await createTestDatabase();
+      extra.DATABASE_URL = db.url!;
+      await db.ping();
+      closeDb = () => db.close();
+    }
+    env = childEnv(extra);
+    base = `http://127.0.0.1:${port}`;
+    server = run(['src/server/main.ts'], env);
+    await waitForOk(`${base}/readyz`, server);
+  });
+  afterAll(async () => {
+    server.child.kill('SIGKILL');
+    await closeDb?.();
+  });
+
+  it('serves the roadmap document over HTTP with ETag and 304', async () => {
+    const res = await fetch(`${base}/api/v1/roadmaps/backend-developer`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { layers: { steps: unknown[] }[] };
+    expect(doc.layers.flatMap((l) => l.steps)).toHaveLength(10);
+    const etag = res.headers.get('etag')!;
+    const again = await fetch(`${base}/api/v1/roadmaps/backend-developer`, {
+      headers: { 'if-none-match': etag },
+    });
+    expect(again.status).toBe(304);
+  });
+
+  it.runIf(!process.env.DATABASE_URL)(
+    'refuses to share its PGlite data directory with another process',
+    async () => {
+      const second = await runToEnd(['src/server/main.ts'], { ...env, PORT: String(await freePort()) });
+      expect(second.code).toBe(1);
+      expect(second.output).toMatch(/data directory .* is in use by process \d+/);
+      const cli = await runToEnd([...CLI, 'content', 'import'], env);
+      expect(cli.code).toBe(1);
+      expect(cli.output).toMatch(/in use by process/);
+    },
+  );
+
+  it('stops gracefully on SIGTERM: finishes the request in flight, then exits 0', async () => {
+    // Half a request is on the wire when SIGTERM lands: it is in flight, deterministically.
+    const socket = connect(Number(new URL(base).port), '127.0.0.1');
+    await once(socket, 'connect');
+    let response = '';
+    socket.on('data', (chunk) => (response += chunk));
+    socket.write('GET /api/v1/roadmaps?limit=1 HTTP/1.1\r\nHost: localhost\r\n');
+    await new Promise((r) => setTimeout(r, 200));
+    server.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    socket.write('\r\n');
+    await once(socket, 'end');
+    expect(response).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(response).toMatch(/\r\nconnection: close\r\n/i);
+    expect(response).toMatch(/"slug":"backend-developer"/);
+    expect(await server.exited).toBe(0);
+    await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('the waymark CLI', () => {
+  it('prints help and fails on unknown commands', async () => {
+    const help = await runToEnd([...CLI, '--help'], childEnv({}));
+    expect(help.code).toBe(0);
+    expect(help.output).toMatch(/content validate \[dir\]/);
+    for (const command of [['serve'], ['migrate'], ['content', 'validate'], ['content', 'import']]) {
+      const sub = await runToEnd([...CLI, ...command, '--help'], childEnv({}));
+      expect(sub.code).toBe(0);
+      expect(sub.output).toMatch(new RegExp(`Usage: waymark ${command.join(' ')}`));
+    }
+    const unknown = await runToEnd([...CLI, 'frobnicate'], childEnv({}));
+    expect(unknown.code).toBe(1);
+    expect(unknown.output).toMatch(/Unknown command "frobnicate"/);
+  });
+
+  it('content validate passes the bundled files and fails a bad file with file, path and reason', async () => {
+    const ok = await runToEnd([...CLI, 'content', 'validate'], childEnv({}));
+    expect(ok.code).toBe(0);
+    expect(ok.output).toMatch(/3 roadmap file\(s\) .* are valid/);
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'bad.yaml'), 'slug: bad\ntitle: ""\n');
+    const bad = await runToEnd([...CLI, 'content', 'validate', dir], childEnv({}));
+    expect(bad.code).toBe(1);
+    expect(bad.output).toMatch(/bad\.yaml: \/title must not have fewer than 1 characters/);
+    expect(bad.output).toMatch(/bad\.yaml: \/layers is required/);
+  });
+
+  it('migrate and content import work on a stopped data directory, and import is idempotent', async () => {
+    const dataDir = await tempDir();
+    const env = childEnv({ WAYMARK_DATA_DIR: dataDir });
+    expect((await runToEnd([...CLI, 'migrate'], env)).code).toBe(0);
+    const first = await runToEnd([...CLI, 'content', 'import'], env);
+    expect(first.code).toBe(0);
+    expect(first.output).toMatch(/backend-developer: created \(version 1\)/);
+    const second = await runToEnd([...CLI, 'content', 'import'], env);
+    expect(second.output).toMatch(/backend-developer: unchanged \(version 1\)/);
+  });
+
+  it('content import refuses the whole directory when one file is invalid', async () => {
+    const dataDir = await tempDir();
+    const content = path.join(await tempDir(), 'roadmaps');
+    await mkdir(content);
+    await writeFile(path.join(content, 'bad.yaml'), 'slug: bad\n');
+    const result = await runToEnd(
+      [...CLI, 'content', 'import', content],
+      childEnv({ WAYMARK_DATA_DIR: dataDir }),
+    );
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(/Nothing was imported/);
+  });
+
+  it('reports bad configuration clearly', async () => {
+    const result = await runToEnd(['src/server/main.ts'], childEnv({ PORT: 'abc', LOG_LEVEL: 'shout' }));
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(/Invalid configuration:\n {2}- PORT="abc"/);
+    expect(result.output).toMatch(/LOG_LEVEL="shout"/);
+  });
+});
