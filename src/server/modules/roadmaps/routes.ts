@@ -60,7 +60,7 @@ export const roadmapRoutes: FastifyPluginAsyncTypebox<{ service: RoadmapService 
       const doc = await service.getDocument(request.params.slug);
       reply.header('etag', doc.etag).header('cache-control', 'public, no-cache');
       if (etagMatches(request.headers['if-none-match'], doc.etag)) return reply.code(304).send(null);
-      return sendJsonBytes(reply, doc.body);
+      return sendJsonBytes(reply, doc.bytes);
     },
   );
 
@@ -98,7 +98,7 @@ export const roadmapRoutes: FastifyPluginAsyncTypebox<{ service: RoadmapService 
  * Sends JSON that is already serialized (the cached document) as-is. The route's 200 schema
  * still documents its shape; serializing it again on every request is what the cache avoids.
  */
-function sendJsonBytes(reply: FastifyReply, json: string) {
+function sendJsonBytes(reply: FastifyReply, json: Buffer) {
   return reply.type('application/json; charset=utf-8').send(json);
 }
 

@@ -9,10 +9,16 @@ import { RENDERER_VERSION, renderMarkdown } from './markdown.ts';
 import * as repo from './repo.ts';
 import type { RoadmapDocument, RoadmapList, RoadmapSource, SearchResult, StepDetail } from './schemas.ts';
 
-/** A document ready to send: its JSON bytes and their entity tag. */
+/** A document as cached: its JSON text and the entity tag of those bytes. */
 export interface SerializedDocument {
   etag: string;
   body: string;
+}
+
+/** A document ready to send: encoded once, so no request pays for UTF-8 encoding again. */
+export interface DocumentBytes {
+  etag: string;
+  bytes: Buffer;
 }
 
 export interface ImportResult {
@@ -28,16 +34,25 @@ const documentKey = (slug: string) => `roadmaps:v1:doc:${slug}`;
 
 export function createRoadmapService(deps: { db: Database; cache: Cache }) {
   const { db, cache } = deps;
+  // Cache values are JSON (so Redis can hold them); the encoded bytes of each cached entry are
+  // kept beside it, keyed by the entry itself, and go when the entry goes.
+  const encoded = new WeakMap<SerializedDocument, DocumentBytes>();
 
-  async function getDocument(slug: string): Promise<SerializedDocument> {
-    const cached = await cache.get<SerializedDocument>(documentKey(slug));
-    if (cached) return cached;
-    const stored = await repo.findCurrentVersion(db.replica, slug);
-    if (!stored) throw notFound(`No published roadmap is called "${slug}".`);
-    const body = JSON.stringify(toDocument(stored));
-    const serialized = { etag: entityTag(stored.version, body), body };
-    await cache.set(documentKey(slug), serialized, DOCUMENT_TTL_SECONDS);
-    return serialized;
+  async function getDocument(slug: string): Promise<DocumentBytes> {
+    let serialized = await cache.get<SerializedDocument>(documentKey(slug));
+    if (!serialized) {
+      const stored = await repo.findCurrentVersion(db.replica, slug);
+      if (!stored) throw notFound(`No published roadmap is called "${slug}".`);
+      const body = JSON.stringify(toDocument(stored));
+      serialized = { etag: entityTag(stored.version, body), body };
+      await cache.set(documentKey(slug), serialized, DOCUMENT_TTL_SECONDS);
+    }
+    let bytes = encoded.get(serialized);
+    if (!bytes) {
+      bytes = { etag: serialized.etag, bytes: Buffer.from(serialized.body) };
+      encoded.set(serialized, bytes);
+    }
+    return bytes;
   }
 
   async function list(query: { limit: number; cursor?: string | undefined; q?: string | undefined }) {

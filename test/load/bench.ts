@@ -1,0 +1,148 @@
+// `npm run bench`: measures the cached read path against a baseline in the same run, and
+// start-up times. Traffic goes to 127.0.0.1 only, for a bounded time.
+//
+//   npm run bench                      PGlite in a fresh temp data dir
+//   DATABASE_URL=… npm run bench       the same server on PostgreSQL (start-up then includes pool + migrate)
+//   npm run bench -- --duration 3      shorter runs (CI smoke)
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { freePort, ROOT } from '../helpers/process.ts';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+  },
+});
+const DURATION = Number(values.duration);
+const CONNECTIONS = Number(values.connections);
+const DOC = '/api/v1/roadmaps/backend-developer';
+
+function spawnNode(script: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function timeToFirst200(url: string, child: ChildProcess, started: number): Promise<number> {
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  for (;;) {
+    if (exited) throw new Error('server exited during start-up');
+    try {
+      const res = await fetch(url);
+      if (res.status === 200) return performance.now() - started;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function stop(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function load(url: string, seconds: number): Promise<Load> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, pipelining: 1 });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+const row = (name: string, r: Load) =>
+  `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(7)} ${r.p99.toFixed(1).padStart(7)} ${String(r.errors + r.non2xx).padStart(7)}`;
+
+const dataDir = await mkdtemp(path.join(os.tmpdir(), 'waymark-bench-'));
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const serverEnv = {
+  PORT: String(port),
+  WAYMARK_DATA_DIR: dataDir,
+  RATE_LIMIT_PER_MINUTE: '0',
+  NODE_ENV: 'production',
+};
+const database = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+
+let started = performance.now();
+let server = spawnNode('src/server/main.ts', serverEnv);
+const coldStart = await timeToFirst200(`${base}${DOC}`, server, started);
+
+const first = await fetch(`${base}${DOC}`);
+const body = Buffer.from(await first.arrayBuffer());
+const bodyFile = path.join(dataDir, 'document.json');
+await writeFile(bodyFile, body);
+
+const barePort = await freePort();
+const bare = spawnNode('test/load/bare-server.ts', {
+  PORT: String(barePort),
+  BODY_FILE: bodyFile,
+  ETAG: first.headers.get('etag')!,
+});
+await timeToFirst200(`http://127.0.0.1:${barePort}/`, bare, performance.now());
+
+console.log(
+  `\nWaymark bench — ${database}, ${CONNECTIONS} connections, ${DURATION} s per run, ${body.length} B document`,
+);
+console.log(`node ${process.version}, ${os.cpus().length} cores\n`);
+
+// Warm both (JIT, caches), then measure them one after the other.
+await load(`${base}${DOC}`, 2);
+await load(`http://127.0.0.1:${barePort}/`, 2);
+const waymark = await load(`${base}${DOC}`, DURATION);
+const baseline = await load(`http://127.0.0.1:${barePort}/`, DURATION);
+await stop(bare);
+
+console.log(
+  `${'scenario'.padEnd(34)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'failed'.padStart(7)}`,
+);
+console.log(row('bare node:http, same bytes', baseline));
+console.log(row(`GET ${DOC.replace('/api/v1', '')}`, waymark));
+const ratio = waymark.rps / baseline.rps;
+console.log(
+  `\nratio (Waymark / bare): ${ratio.toFixed(2)}   target ≥ 0.80 ${ratio >= 0.8 ? 'met' : 'NOT met'}`,
+);
+console.log(
+  `Waymark p99: ${waymark.p99.toFixed(1)} ms   target ≤ 5 ms ${waymark.p99 <= 5 ? 'met' : 'NOT met'}`,
+);
+
+await stop(server);
+started = performance.now();
+server = spawnNode('src/server/main.ts', serverEnv);
+const restart = await timeToFirst200(`${base}${DOC}`, server, started);
+await stop(server);
+await rm(dataDir, { recursive: true, force: true });
+
+console.log(
+  `\ncold start (fresh data dir → first 200): ${coldStart.toFixed(0)} ms   target ≤ 2500 ${coldStart <= 2500 ? 'met' : 'NOT met'}`,
+);
+console.log(
+  `restart (existing data dir → first 200): ${restart.toFixed(0)} ms   target ≤ 1000 ${restart <= 1000 ? 'met' : 'NOT met'}`,
+);
+
+const failed = waymark.errors + waymark.non2xx + baseline.errors + baseline.non2xx;
+if (failed > 0) {
+  console.error(`\n${failed} failed requests`);
+  process.exitCode = 1;
+}
