@@ -9,4 +9,5 @@ if (major < 24) {
   );
   process.exit(1);
 }
+await import('../src/server/preload.ts');
 await import('../src/cli/main.ts');

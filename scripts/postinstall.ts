@@ -5,9 +5,9 @@ import { buildTemplate } from '../src/server/db/template.ts';
 
 const started = performance.now();
 try {
-  const file = await buildTemplate();
+  const dir = await buildTemplate();
   console.log(
-    `waymark: prepared the embedded database template (${Math.round(performance.now() - started)} ms): ${file}`,
+    `waymark: prepared the embedded database template (${Math.round(performance.now() - started)} ms): ${dir}`,
   );
 } catch (err) {
   console.warn(

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/db.ts';
-import { childEnv, freePort, run, runToEnd, waitForOk, type Running } from '../helpers/process.ts';
+import { childEnv, freePort, run, runToEnd, SERVER, waitForOk, type Running } from '../helpers/process.ts';
 
 const CLI = ['bin/waymark.js'];
 const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'waymark-e2e-'));
@@ -30,7 +30,7 @@ describe('the server process', () => {
     }
     env = childEnv(extra);
     base = `http://127.0.0.1:${port}`;
-    server = run(['src/server/main.ts'], env);
+    server = run(SERVER, env);
     await waitForOk(`${base}/readyz`, server);
   });
   afterAll(async () => {
@@ -53,7 +53,7 @@ describe('the server process', () => {
   it.runIf(!process.env.DATABASE_URL)(
     'refuses to share its PGlite data directory with another process',
     async () => {
-      const second = await runToEnd(['src/server/main.ts'], { ...env, PORT: String(await freePort()) });
+      const second = await runToEnd(SERVER, { ...env, PORT: String(await freePort()) });
       expect(second.code).toBe(1);
       expect(second.output).toMatch(/data directory .* is in use by process \d+/);
       const cli = await runToEnd([...CLI, 'content', 'import'], env);
@@ -134,7 +134,7 @@ describe('the waymark CLI', () => {
   });
 
   it('reports bad configuration clearly', async () => {
-    const result = await runToEnd(['src/server/main.ts'], childEnv({ PORT: 'abc', LOG_LEVEL: 'shout' }));
+    const result = await runToEnd(SERVER, childEnv({ PORT: 'abc', LOG_LEVEL: 'shout' }));
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/Invalid configuration:\n {2}- PORT="abc"/);
     expect(result.output).toMatch(/LOG_LEVEL="shout"/);

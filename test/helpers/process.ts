@@ -4,6 +4,9 @@ import { createServer } from 'node:net';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 
+/** How `npm start` runs the server (package.json), for tests that start it the same way. */
+export const SERVER = ['--import', './src/server/preload.ts', 'src/server/main.ts'];
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -8,13 +8,13 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { cp, mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { acquireDirLock, type DirLock } from './lock.ts';
 import * as schema from './schema.ts';
-import { templateFile } from './template.ts';
+import { templateDir } from './template.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -117,8 +117,8 @@ export function pgliteDatabase(client: PGlite, lock?: DirLock): Database {
 /**
  * PGlite in `<dataDir>/pglite`. PGlite takes no lock of its own and two processes on one
  * directory corrupt it, so this holds `<dataDir>/waymark.lock` until close().
- * A new directory starts from the migrated template made at install time when there is one
- * (0.9 s instead of 2.5 s of initdb); `migrate()` is still run after, and finds little to do.
+ * A new directory starts as a copy of the migrated template made at install time when there is
+ * one (db/template.ts); `migrate()` is still run after, and finds little to do.
  */
 export async function openPglite(dataDir: string): Promise<Database> {
   await mkdir(dataDir, { recursive: true });
@@ -129,18 +129,31 @@ export async function openPglite(dataDir: string): Promise<Database> {
       () => true,
       () => false,
     );
-    let client: PGlite;
-    if (exists) client = await PGlite.create(dir);
-    else {
-      const template = await readFile(await templateFile()).catch(() => undefined);
-      client = await PGlite.create(dir, template ? { loadDataDir: new Blob([template]) } : {});
+    if (!exists) {
+      // Nothing usable there (at most an interrupted first start): begin again from the
+      // template, copied aside and renamed into place so a killed copy is never opened.
+      await rm(dir, { recursive: true, force: true });
+      const template = await templateDir();
+      if (await isDir(template)) {
+        const partial = `${dir}.partial`;
+        await rm(partial, { recursive: true, force: true });
+        await cp(template, partial, { recursive: true });
+        await rename(partial, dir);
+      }
     }
+    const client = await PGlite.create(dir);
     return pgliteDatabase(client, lock);
   } catch (err) {
     await lock.release();
     throw err;
   }
 }
+
+const isDir = (p: string) =>
+  stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 
 /** An in-memory PGlite, optionally cloned from a dump (tests). */
 export async function openPgliteMemory(dump?: Blob): Promise<Database> {
