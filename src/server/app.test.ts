@@ -62,6 +62,19 @@ describe('API documentation', () => {
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/v1/admin/users/{id}',
+      '/api/v1/auth/login',
+      '/api/v1/auth/logout',
+      '/api/v1/auth/oauth/{provider}/callback',
+      '/api/v1/auth/oauth/{provider}/start',
+      '/api/v1/auth/password-reset',
+      '/api/v1/auth/password-reset/confirm',
+      '/api/v1/auth/providers',
+      '/api/v1/auth/refresh',
+      '/api/v1/auth/signup',
+      '/api/v1/auth/verify-email',
+      '/api/v1/auth/verify-email/resend',
+      '/api/v1/me',
       '/api/v1/roadmaps',
       '/api/v1/roadmaps/{slug}',
       '/api/v1/roadmaps/{slug}/steps/{stepSlug}',
@@ -73,6 +86,18 @@ describe('API documentation', () => {
     expect(Object.keys(doc.components.schemas)).toEqual(
       expect.arrayContaining(['Problem', 'RoadmapDocument', 'RoadmapList', 'StepDetail', 'SearchResults']),
     );
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    // Every route that needs a signed-in user says so, and documents its 401.
+    for (const [path, operations] of Object.entries(
+      doc.paths as Record<string, Record<string, { security?: unknown; responses: object }>>,
+    )) {
+      for (const [method, op] of Object.entries(operations)) {
+        if (op.security) expect(op.responses, `${method} ${path}`).toHaveProperty('401');
+      }
+    }
+    expect(doc.paths['/api/v1/me'].get.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/api/v1/admin/users/{id}'].patch.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/api/v1/roadmaps'].get.security).toBeUndefined();
     const getDoc = doc.paths['/api/v1/roadmaps/{slug}'].get;
     expect(Object.keys(getDoc.responses)).toEqual(['200', '304', '400', '404']);
     expect(JSON.stringify(getDoc.responses['404'])).toMatch(/#\/components\/schemas\/Problem/);

@@ -13,7 +13,21 @@ import { pino } from 'pino';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { Problem } from './http/schemas.ts';
+import cookie from '@fastify/cookie';
+import type { Redis } from 'ioredis';
 import type { Cache } from './infra/cache.ts';
+import { createOutboxMailer, createSmtpMailer, type Mailer } from './infra/mailer.ts';
+import { createMemoryPubSub, type PubSub } from './infra/pubsub.ts';
+import { authRoutes } from './modules/auth/routes.ts';
+import { authSchemas } from './modules/auth/schemas.ts';
+import { createAuthService, type AuthService } from './modules/auth/service.ts';
+import { configuredProviders, type OAuthProvider } from './modules/auth/oauth.ts';
+import { createAccessTokens, loadKeyPair } from './modules/auth/tokens.ts';
+import { userRoutes } from './modules/users/routes.ts';
+import { userSchemas } from './modules/users/schemas.ts';
+import { createUserService, type UserService } from './modules/users/service.ts';
+import auth from './plugins/auth.ts';
+import rateLimits from './plugins/rate-limit.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { roadmapRoutes } from './modules/roadmaps/routes.ts';
 import { roadmapSchemas } from './modules/roadmaps/schemas.ts';
@@ -32,10 +46,20 @@ export interface AppDeps {
   logger?: FastifyBaseLogger | false;
   /** Collect process metrics (event loop, memory, GC); off in tests that build many apps. */
   processMetrics?: boolean;
+  /** Shared between instances when Redis is configured; in-process (and owned here) if absent. */
+  pubsub?: PubSub;
+  /** Outgoing mail; by default SMTP_URL's server, or the outbox table. */
+  mailer?: Mailer;
+  /** Redis for the rate-limit counters; in-process when absent. */
+  redis?: Redis;
+  /** Sign-in providers by id; by default those the configuration enables. */
+  providers?: Map<string, OAuthProvider>;
 }
 
 export interface Services {
   roadmaps: RoadmapService;
+  users: UserService;
+  auth: AuthService;
 }
 
 declare module 'fastify' {
@@ -102,10 +126,41 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const pubsub = deps.pubsub ?? createMemoryPubSub();
+  const mailer =
+    deps.mailer ??
+    (config.smtpUrl
+      ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom })
+      : createOutboxMailer({ db: deps.db.primary, log: app.log, logText: config.nodeEnv !== 'production' }));
+  const tokens = await createAccessTokens({
+    keys: await loadKeyPair({
+      privateKeyPem: config.auth.jwtPrivateKey,
+      publicKeyPem: config.auth.jwtPublicKey,
+      dataDir: config.dataDir,
+    }),
+    issuer: config.publicUrl,
+    ttlSeconds: config.auth.accessTokenTtlSeconds,
+  });
+  const users = createUserService({ db: deps.db });
   const services: Services = {
     roadmaps: createRoadmapService({ db: deps.db, cache: deps.cache }),
+    users,
+    auth: createAuthService({
+      db: deps.db,
+      users,
+      tokens,
+      mailer,
+      pubsub,
+      providers: deps.providers ?? configuredProviders(config.auth),
+      publicUrl: config.publicUrl,
+      refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds,
+    }),
   };
   app.decorate('services', services);
+  app.addHook('onClose', async () => {
+    if (!deps.mailer) mailer.close();
+    if (!deps.pubsub) await pubsub.close();
+  });
 
   // Cross-cutting plugins first, so every route below gets them.
   await app.register(errorHandling);
@@ -113,11 +168,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Swagger collects routes as they are added: it goes before every route, /metrics included.
   await app.register(docs, { publicUrl: config.publicUrl, version: VERSION });
   await app.register(metrics, { defaultMetrics: deps.processMetrics ?? false });
+  await app.register(cookie);
+  await app.register(rateLimits, { perMinute: config.rateLimitPerMinute, redis: deps.redis });
+  await app.register(auth, { service: services.auth });
 
-  for (const schema of [Problem, ...roadmapSchemas]) app.addSchema(schema);
+  for (const schema of [Problem, ...roadmapSchemas, ...userSchemas, ...authSchemas]) app.addSchema(schema);
 
   await app.register(healthRoutes, { checks: [{ name: 'database', check: () => deps.db.ping() }] });
   await app.register(roadmapRoutes, { service: services.roadmaps });
+  await app.register(authRoutes, {
+    service: services.auth,
+    publicUrl: config.publicUrl,
+    refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds,
+    requestsPerMinute: config.auth.requestsPerMinute,
+    failedLoginsPer15Minutes: config.auth.failedLoginsPer15Minutes,
+  });
+  await app.register(userRoutes, { service: services.users });
 
   return app;
 }

@@ -32,6 +32,13 @@ describe('loadConfig', () => {
         PUBLIC_URL: 'https://waymark.example/',
         TRUST_PROXY: '10.0.0.1',
         RATE_LIMIT_PER_MINUTE: '0',
+        JWT_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nMC4CAQAwBQYDK2VwBCIEI…\\n-----END PRIVATE KEY-----',
+        JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA…\n-----END PUBLIC KEY-----',
+        OIDC_ISSUER_URL: 'https://id.example',
+        OIDC_CLIENT_ID: 'waymark',
+        OIDC_CLIENT_SECRET: 's3cret',
+        SMTP_URL: 'smtp://mail.example:587',
+        AUTH_RATE_LIMIT_PER_MINUTE: '50',
       },
       '/',
     );
@@ -45,7 +52,34 @@ describe('loadConfig', () => {
       publicUrl: 'https://waymark.example',
       trustProxy: '10.0.0.1',
       rateLimitPerMinute: 0,
+      smtpUrl: 'smtp://mail.example:587',
+      auth: {
+        oidc: { issuerUrl: 'https://id.example', clientId: 'waymark', clientSecret: 's3cret' },
+        github: undefined,
+        requestsPerMinute: 50,
+        accessTokenTtlSeconds: 600,
+      },
     });
+    // A PEM written on one line with literal \n (as in .env files) is unfolded.
+    expect(config.auth.jwtPrivateKey).toBe(
+      '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEI…\n-----END PRIVATE KEY-----',
+    );
+  });
+
+  it('refuses production without signing keys, and half-set pairs', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/NODE_ENV=production needs JWT_PRIVATE_KEY/);
+    expect(() => loadConfig({ GITHUB_CLIENT_ID: 'x' })).toThrow(
+      /GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET go together/,
+    );
+    expect(() => loadConfig({ OIDC_ISSUER_URL: 'https://id.example' })).toThrow(
+      /OIDC_ISSUER_URL needs OIDC_CLIENT_ID/,
+    );
+    expect(() => loadConfig({ JWT_PRIVATE_KEY: 'nope' })).toThrow(
+      /JWT_PRIVATE_KEY must be an Ed25519 private key in PEM/,
+    );
+    expect(() => loadConfig({ ACCESS_TOKEN_TTL_SECONDS: '3600' })).toThrow(
+      /ACCESS_TOKEN_TTL_SECONDS="3600" must be a whole number from 30 to 900/,
+    );
   });
 
   it('reports every bad value at once, naming the variable and what it accepts', () => {

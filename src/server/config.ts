@@ -24,6 +24,31 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Milliseconds a graceful shutdown may take before the process gives up and exits 1. */
   shutdownTimeoutMs: number;
+  auth: AuthConfig;
+  /** SMTP server for outgoing mail; undefined = mail is logged and kept in the outbox table. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+}
+
+export interface OAuthClientConfig {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface AuthConfig {
+  /** Ed25519 PEM keys; undefined outside production = generated once into the data dir. */
+  jwtPrivateKey: string | undefined;
+  jwtPublicKey: string | undefined;
+  /** Access-token lifetime in seconds (minutes, not hours). */
+  accessTokenTtlSeconds: number;
+  /** Refresh-token lifetime in seconds; each refresh issues a new one. */
+  refreshTokenTtlSeconds: number;
+  /** Requests per IP per minute on /api/v1/auth/*. */
+  requestsPerMinute: number;
+  /** Failed logins per (email, IP) per 15 minutes before 429. */
+  failedLoginsPer15Minutes: number;
+  oidc: (OAuthClientConfig & { issuerUrl: string }) | undefined;
+  github: OAuthClientConfig | undefined;
 }
 
 export class ConfigError extends Error {
@@ -102,6 +127,56 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const rateLimitPerMinute = integer('RATE_LIMIT_PER_MINUTE', 1200, 0, 1_000_000);
   const shutdownTimeoutMs = integer('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000);
 
+  const pem = (name: string, kind: 'PRIVATE' | 'PUBLIC'): string | undefined => {
+    // Containers and .env files often carry PEMs on one line with literal "\n".
+    const raw = read(name)?.replace(/\\n/g, '\n');
+    if (raw === undefined) return undefined;
+    if (!raw.includes(`-----BEGIN ${kind} KEY-----`)) {
+      problems.push(
+        `${name} must be an Ed25519 ${kind.toLowerCase()} key in PEM (-----BEGIN ${kind} KEY-----)`,
+      );
+    }
+    return raw;
+  };
+  const jwtPrivateKey = pem('JWT_PRIVATE_KEY', 'PRIVATE');
+  const jwtPublicKey = pem('JWT_PUBLIC_KEY', 'PUBLIC');
+  if (Boolean(jwtPrivateKey) !== Boolean(jwtPublicKey)) {
+    problems.push('JWT_PRIVATE_KEY and JWT_PUBLIC_KEY go together: set both or neither');
+  }
+  if (nodeEnv === 'production' && !jwtPrivateKey) {
+    problems.push(
+      'NODE_ENV=production needs JWT_PRIVATE_KEY and JWT_PUBLIC_KEY (make a pair with `npx waymark keys`)',
+    );
+  }
+
+  const pair = (idName: string, secretName: string): OAuthClientConfig | undefined => {
+    const clientId = read(idName);
+    const clientSecret = read(secretName);
+    if (!clientId && !clientSecret) return undefined;
+    if (!clientId || !clientSecret) {
+      problems.push(`${idName} and ${secretName} go together: set both or neither`);
+      return undefined;
+    }
+    return { clientId, clientSecret };
+  };
+  const oidcIssuer = url('OIDC_ISSUER_URL', ['http:', 'https:']);
+  const oidcClient = pair('OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET');
+  if (Boolean(oidcIssuer) !== Boolean(oidcClient)) {
+    problems.push('OIDC_ISSUER_URL needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, and they need it');
+  }
+  const auth: AuthConfig = {
+    jwtPrivateKey,
+    jwtPublicKey,
+    accessTokenTtlSeconds: integer('ACCESS_TOKEN_TTL_SECONDS', 600, 30, 900),
+    refreshTokenTtlSeconds: integer('REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600, 300, 365 * 24 * 3600),
+    requestsPerMinute: integer('AUTH_RATE_LIMIT_PER_MINUTE', 100, 0, 1_000_000),
+    failedLoginsPer15Minutes: integer('LOGIN_FAILURES_PER_15_MINUTES', 10, 1, 10_000),
+    oidc: oidcIssuer && oidcClient ? { issuerUrl: oidcIssuer, ...oidcClient } : undefined,
+    github: pair('GITHUB_CLIENT_ID', 'GITHUB_CLIENT_SECRET'),
+  };
+  const smtpUrl = url('SMTP_URL', ['smtp:', 'smtps:']);
+  const mailFrom = read('MAIL_FROM') ?? 'Waymark <waymark@localhost>';
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -117,5 +192,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     trustProxy,
     rateLimitPerMinute,
     shutdownTimeoutMs,
+    auth,
+    smtpUrl,
+    mailFrom,
   };
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,9 +7,23 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { databaseUrlFor } from '../../../test/helpers/postgres.ts';
-import { openPglite, openPgliteMemory, openPostgres, type Database } from './client.ts';
+import { MIGRATIONS_DIR, openPglite, openPgliteMemory, openPostgres, type Database } from './client.ts';
 import { DirLockedError } from './lock.ts';
 import { roadmaps } from './schema.ts';
+
+const TABLES = [
+  'identities',
+  'mail_tokens',
+  'outbox',
+  'refresh_tokens',
+  'roadmap_versions',
+  'roadmaps',
+  'sessions',
+  'steps',
+  'users',
+];
+const MIGRATIONS = JSON.parse(readFileSync(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8'))
+  .entries.length;
 
 const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'waymark-db-'));
 
@@ -24,7 +39,7 @@ describe('migrations', () => {
     const db = await openPgliteMemory();
     expect(await tableNames(db)).toEqual([]);
     await db.migrate();
-    expect(await tableNames(db)).toEqual(['roadmap_versions', 'roadmaps', 'steps']);
+    expect(await tableNames(db)).toEqual(TABLES);
     await db.primary
       .insert(roadmaps)
       .values({ slug: 'kept', title: 'T', summary: 'S', status: 'published', currentVersion: 1 });
@@ -45,13 +60,13 @@ describe('migrations', () => {
       );
       try {
         await Promise.all(dbs.map((db) => db.migrate()));
-        expect(await tableNames(dbs[0]!)).toEqual(['roadmap_versions', 'roadmaps', 'steps']);
+        expect(await tableNames(dbs[0]!)).toEqual(TABLES);
         const applied = (await dbs[0]!.primary.execute(
           sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
         )) as unknown as {
           rows: { n: number }[];
         };
-        expect(applied.rows[0]!.n).toBe(1);
+        expect(applied.rows[0]!.n).toBe(MIGRATIONS);
       } finally {
         await Promise.all(dbs.map((db) => db.close()));
         await admin.query(`drop database ${name} with (force)`);

@@ -108,3 +108,117 @@ export const steps = pgTable(
     index('steps_search_idx').using('gin', t.search),
   ],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Accounts and sessions
+
+export const ROLES = ['learner', 'author', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Normalized: trimmed and lower-cased, so uniqueness is case-insensitive. */
+    email: text('email').notNull(),
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true, mode: 'date' }),
+    displayName: text('display_name').notNull(),
+    role: text('role', { enum: ROLES }).notNull().default('learner'),
+    /** An IANA time zone; calendar days (streaks, the study log) are counted in it. */
+    timezone: text('timezone').notNull().default('UTC'),
+    dailyGoalMinutes: integer('daily_goal_minutes').notNull().default(30),
+    publicProfile: boolean('public_profile').notNull().default(false),
+    /** The public profile's address, /u/{handle}; unique when set. */
+    handle: text('handle'),
+    /** argon2id PHC string; null for accounts that only sign in through a provider. */
+    passwordHash: text('password_hash'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('users_email_key').on(t.email),
+    uniqueIndex('users_handle_key').on(t.handle),
+    check('users_role_check', sql`${t.role} in ('learner', 'author', 'admin')`),
+    check('users_daily_goal_check', sql`${t.dailyGoalMinutes} between 5 and 600`),
+  ],
+);
+
+/** A sign-in: one family of refresh tokens, revoked together. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    userAgent: text('user_agent'),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/**
+ * Refresh tokens: only the sha256 of each is stored. Every refresh spends one (`spent_at`) and
+ * issues its successor in the same session; presenting a spent one revokes the session.
+ */
+export const refreshTokens = pgTable(
+  'refresh_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    spentAt: timestamp('spent_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('refresh_tokens_session_idx').on(t.sessionId)],
+);
+
+export const TOKEN_PURPOSES = ['password_reset', 'email_verification'] as const;
+
+/** Single-use tokens sent by mail (password reset, email verification); only hashes stored. */
+export const mailTokens = pgTable(
+  'mail_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: TOKEN_PURPOSES }).notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('mail_tokens_user_idx').on(t.userId)],
+);
+
+/** An account at an OAuth/OIDC provider linked to a user. */
+export const identities = pgTable(
+  'identities',
+  {
+    provider: text('provider').notNull(),
+    subject: text('subject').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    email: text('email'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.subject] }), index('identities_user_idx').on(t.userId)],
+);
+
+/** Mail kept when no SMTP server is configured (and for the record in development). */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    to: text('to').notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('outbox_to_idx').on(t.to)],
+);

@@ -28,8 +28,21 @@ async function docs(app: FastifyInstance, options: { publicUrl: string; version:
           'lists are cursor-paginated (`limit`, `cursor` → `nextCursor`).',
       },
       servers: [{ url: options.publicUrl }],
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'An access token from /api/v1/auth/login, /signup or /refresh. It lives minutes.',
+          },
+        },
+      },
       tags: [
         { name: 'Roadmaps', description: 'The public catalog: roadmaps, steps and search.' },
+        { name: 'Accounts', description: 'Sign-up, sign-in, sessions, password reset, providers.' },
+        { name: 'Me', description: 'The signed-in user: profile, progress, study log, stats.' },
+        { name: 'Admin', description: 'Admin-only operations.' },
         { name: 'Operations', description: 'Health, readiness and metrics for operators.' },
       ],
     },

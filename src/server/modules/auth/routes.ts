@@ -1,0 +1,358 @@
+// /api/v1/auth: thin handlers over the auth service, plus the HTTP-only parts of sessions —
+// the refresh cookie of the web app, its CSRF checks, and the failed-login limit.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyContextConfig, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../http/errors.ts';
+import { problems, ref } from '../../http/schemas.ts';
+import { bearerSecurity, currentUser } from '../../plugins/auth.ts';
+import {
+  AuthResult,
+  LoginBody,
+  LogoutBody,
+  OAuthCallbackQuery,
+  OAuthStartQuery,
+  PasswordResetBody,
+  PasswordResetConfirmBody,
+  ProviderParams,
+  Providers,
+  RefreshBody,
+  SignupBody,
+  VerifyEmailBody,
+} from './schemas.ts';
+import type { AuthService } from './service.ts';
+
+export const REFRESH_COOKIE = 'waymark_refresh';
+export const OAUTH_COOKIE = 'waymark_oauth';
+/** The web app sends it to ask for (and to use) the httpOnly session cookie. */
+export const WEB_CLIENT_HEADER = 'x-waymark-client';
+
+export interface AuthRouteOptions {
+  service: AuthService;
+  publicUrl: string;
+  refreshTokenTtlSeconds: number;
+  requestsPerMinute: number;
+  failedLoginsPer15Minutes: number;
+}
+
+const tags = ['Accounts'];
+
+export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (app, options) => {
+  const { service, publicUrl } = options;
+  const secure = publicUrl.startsWith('https:');
+  const origin = new URL(publicUrl).origin;
+  // Every /auth route shares one per-IP budget; 0 turns it off.
+  const config: FastifyContextConfig =
+    options.requestsPerMinute > 0
+      ? { rateLimit: { max: options.requestsPerMinute, timeWindow: 60_000, groupId: 'auth' } }
+      : { rateLimit: false as const };
+
+  const failedLogins = app.createRateLimit({
+    max: options.failedLoginsPer15Minutes,
+    timeWindow: 15 * 60_000,
+    keyGenerator: (request) =>
+      `login:${String((request.body as { email?: unknown } | undefined)?.email ?? '')
+        .trim()
+        .toLowerCase()}:${request.ip}`,
+  });
+
+  const isWeb = (request: FastifyRequest) => request.headers[WEB_CLIENT_HEADER] === 'web';
+
+  /** A request that the refresh cookie authenticates must come from our own web app (CSRF). */
+  function assertSameSiteWebApp(request: FastifyRequest) {
+    const requestOrigin = request.headers.origin;
+    const site = request.headers['sec-fetch-site'];
+    if (
+      !isWeb(request) ||
+      (requestOrigin !== undefined && requestOrigin !== origin) ||
+      (site !== undefined && site !== 'same-origin' && site !== 'none')
+    ) {
+      throw new AppError(
+        'forbidden',
+        `Session cookies are only accepted from the Waymark web app at ${origin} (with the ${WEB_CLIENT_HEADER}: web header).`,
+      );
+    }
+  }
+
+  /** Web sign-ins keep the refresh token in an httpOnly cookie and out of the body. */
+  function deliver(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    result: AuthResult & { refreshToken: string },
+  ) {
+    if (!isWeb(request)) return result;
+    reply.setCookie(REFRESH_COOKIE, result.refreshToken, {
+      path: '/api/v1/auth',
+      httpOnly: true,
+      secure,
+      sameSite: 'lax',
+      maxAge: options.refreshTokenTtlSeconds,
+    });
+    const { refreshToken: _kept, ...body } = result;
+    return body;
+  }
+
+  const meta = (request: FastifyRequest) => ({ userAgent: request.headers['user-agent'] });
+
+  app.post(
+    '/api/v1/auth/signup',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Create an account',
+        description:
+          'Creates a learner account and signs it in. A confirmation link is mailed. Send `X-Waymark-Client: web` to receive the refresh token as an httpOnly cookie instead of in the body.',
+        body: SignupBody,
+        response: { 201: ref(AuthResult), ...problems(400, 409, 429) },
+      },
+    },
+    async (request, reply) => {
+      const result = await service.signup(request.body, meta(request));
+      return reply.code(201).send(deliver(request, reply, result));
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/login',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Sign in with email and password',
+        description: `One answer (401) for an unknown email and a wrong password. After ${options.failedLoginsPer15Minutes} failures for one email from one address within 15 minutes: 429 with Retry-After.`,
+        body: LoginBody,
+        response: { 200: ref(AuthResult), ...problems(400, 401, 429) },
+      },
+    },
+    async (request, reply) => {
+      const tooMany = (ttlSeconds: number) =>
+        new AppError(
+          'rate_limited',
+          `Too many failed sign-ins for this email. Try again in ${ttlSeconds} s, or reset your password.`,
+          {
+            headers: { 'retry-after': String(ttlSeconds) },
+          },
+        );
+      const before = await failedLogins(request, { increment: false });
+      if (!before.isAllowed && before.isExceeded) throw tooMany(before.ttlInSeconds);
+      try {
+        return deliver(request, reply, await service.login(request.body, meta(request)));
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'unauthorized') {
+          const after = await failedLogins(request);
+          if (!after.isAllowed && after.isExceeded) throw tooMany(after.ttlInSeconds);
+        }
+        throw err;
+      }
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/refresh',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Exchange a refresh token for a new pair',
+        description:
+          'The refresh token is spent: the answer carries its successor. Presenting a spent token ends the whole session (reuse detection). The web app omits the body token and sends its cookie with `X-Waymark-Client: web`.',
+        body: RefreshBody,
+        response: { 200: ref(AuthResult), ...problems(400, 401, 403, 429) },
+      },
+    },
+    async (request, reply) => {
+      let token = request.body?.refreshToken;
+      if (!token) {
+        token = request.cookies[REFRESH_COOKIE];
+        if (!token)
+          throw new AppError('unauthorized', 'No refresh token: send `refreshToken`, or sign in again.');
+        assertSameSiteWebApp(request);
+      }
+      return deliver(request, reply, await service.refresh(token));
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Sign out of this session',
+        description:
+          'Ends the session named by `refreshToken`, the web session cookie, or the bearer access token: its refresh token no longer works.',
+        body: LogoutBody,
+        response: { 204: { type: 'null', description: 'Signed out.' }, ...problems(400, 401, 403, 429) },
+      },
+    },
+    async (request, reply) => {
+      let refreshToken = request.body?.refreshToken;
+      let sessionId: string | undefined;
+      const cookie = request.cookies[REFRESH_COOKIE];
+      if (!refreshToken && cookie) {
+        assertSameSiteWebApp(request);
+        refreshToken = cookie;
+      }
+      if (!refreshToken && request.headers.authorization) {
+        await app.authenticate.call(app, request, reply);
+        sessionId = currentUser(request).sessionId;
+      }
+      await service.logout({ refreshToken, sessionId });
+      if (cookie) reply.clearCookie(REFRESH_COOKIE, { path: '/api/v1/auth' });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/auth/providers',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'The sign-in providers configured here',
+        response: { 200: ref(Providers), ...problems(429) },
+      },
+    },
+    async () => ({ items: service.providers() }),
+  );
+
+  app.get(
+    '/api/v1/auth/oauth/:provider/start',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Start signing in with a provider',
+        description:
+          'Redirects (302) to the provider with `state`, a PKCE `code_challenge` (S256) and a `nonce`; they are kept for the callback in a short-lived, signed, httpOnly cookie.',
+        params: ProviderParams,
+        querystring: OAuthStartQuery,
+        response: { 302: { type: 'null', description: 'To the provider.' }, ...problems(400, 404, 429, 503) },
+      },
+    },
+    async (request, reply) => {
+      const start = await service.oauthStart(request.params.provider, request.query.returnTo);
+      reply.setCookie(OAUTH_COOKIE, start.stateCookie, {
+        path: '/api/v1/auth/oauth',
+        httpOnly: true,
+        secure,
+        sameSite: 'lax',
+        maxAge: 600,
+      });
+      return reply.redirect(start.redirectUrl, 302);
+    },
+  );
+
+  app.get(
+    '/api/v1/auth/oauth/:provider/callback',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Where the provider returns the browser',
+        description:
+          'Checks `state` against the cookie set at start, exchanges the code with the PKCE verifier, checks the ID token (signature, audience, nonce), then signs in: the account linked to this identity, else the account with the same *verified* email, else a new one. Sets the web session cookie and redirects (302) to the web app. A wrong `state` → 400.',
+        params: ProviderParams,
+        querystring: OAuthCallbackQuery,
+        response: {
+          302: { type: 'null', description: 'Signed in; back to the web app.' },
+          ...problems(400, 401, 403, 404, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const cookie = request.cookies[OAUTH_COOKIE];
+      // The state cookie is single-use whatever happens next: a replayed callback finds none.
+      reply.clearCookie(OAUTH_COOKIE, { path: '/api/v1/auth/oauth' });
+      const result = await service.oauthCallback(
+        request.params.provider,
+        request.query,
+        cookie,
+        meta(request),
+      );
+      reply.setCookie(REFRESH_COOKIE, result.refreshToken, {
+        path: '/api/v1/auth',
+        httpOnly: true,
+        secure,
+        sameSite: 'lax',
+        maxAge: options.refreshTokenTtlSeconds,
+      });
+      return reply.redirect(`${publicUrl}${result.returnTo}`, 302);
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/password-reset',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Mail a password-reset link',
+        description:
+          'Always 202, whether or not the address has an account. The link works once, for 30 minutes.',
+        body: PasswordResetBody,
+        response: { 202: { type: 'null', description: 'Accepted.' }, ...problems(400, 429) },
+      },
+    },
+    async (request, reply) => {
+      await service.requestPasswordReset(request.body.email);
+      return reply.code(202).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/password-reset/confirm',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Set a new password with a reset token',
+        description: 'Every existing session of the account is ended.',
+        body: PasswordResetConfirmBody,
+        response: { 204: { type: 'null', description: 'Password changed.' }, ...problems(400, 429) },
+      },
+    },
+    async (request, reply) => {
+      await service.confirmPasswordReset(request.body.token, request.body.password);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/verify-email',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Confirm an email address with the mailed token',
+        body: VerifyEmailBody,
+        response: { 204: { type: 'null', description: 'Confirmed.' }, ...problems(400, 429) },
+      },
+    },
+    async (request, reply) => {
+      await service.verifyEmail(request.body.token);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/verify-email/resend',
+    {
+      config,
+      preHandler: app.authenticate,
+      schema: {
+        tags,
+        summary: 'Mail a new confirmation link',
+        security: bearerSecurity,
+        response: {
+          202: { type: 'null', description: 'Sent (unless already confirmed).' },
+          ...problems(401, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      await service.resendVerification(currentUser(request).userId);
+      return reply.code(202).send(null);
+    },
+  );
+};

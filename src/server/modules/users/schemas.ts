@@ -1,0 +1,76 @@
+// The user as the API shows it, and the bodies that change one.
+import Type, { type Static } from 'typebox';
+
+export const RoleSchema = Type.Union(
+  [Type.Literal('learner'), Type.Literal('author'), Type.Literal('admin')],
+  {
+    description: '`learner` (default), `author` (writes roadmaps) or `admin` (everything, and roles).',
+  },
+);
+
+export const HANDLE_PATTERN = '^[a-z0-9](?:[a-z0-9-]{1,28}[a-z0-9])$';
+
+export const User = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    email: Type.String({ format: 'email' }),
+    emailVerified: Type.Boolean({
+      description: 'Whether the address was confirmed (mail link or provider).',
+    }),
+    displayName: Type.String(),
+    role: RoleSchema,
+    timezone: Type.String({ description: 'IANA time zone; calendar days are counted in it.' }),
+    dailyGoalMinutes: Type.Integer({
+      description: 'A day counts toward the streak when its study minutes reach this.',
+    }),
+    publicProfile: Type.Boolean(),
+    handle: Type.Union([Type.String(), Type.Null()], {
+      description: 'The public profile lives at /u/{handle}.',
+    }),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'User', additionalProperties: false },
+);
+export type User = Static<typeof User>;
+
+export const DisplayName = Type.String({
+  minLength: 1,
+  maxLength: 80,
+  pattern: '\\S',
+  description: 'How Waymark addresses you; 1 to 80 characters.',
+});
+
+export const ProfilePatch = Type.Object(
+  {
+    displayName: Type.Optional(DisplayName),
+    timezone: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: 'An IANA time zone such as `Europe/Berlin`.' }),
+    ),
+    dailyGoalMinutes: Type.Optional(
+      Type.Integer({
+        minimum: 5,
+        maximum: 600,
+        description: 'Minutes a day that keep the streak going, 5..600.',
+      }),
+    ),
+    publicProfile: Type.Optional(
+      Type.Boolean({ description: 'Show your roadmaps and streak at /u/{handle}. Needs a handle.' }),
+    ),
+    handle: Type.Optional(
+      Type.Union([Type.String({ pattern: HANDLE_PATTERN }), Type.Null()], {
+        description: '3 to 30 lower-case letters, digits and inner hyphens; null removes it.',
+      }),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type ProfilePatch = Static<typeof ProfilePatch>;
+
+export const RolePatch = Type.Object({ role: RoleSchema }, { additionalProperties: false });
+
+export const UserIdParams = Type.Object(
+  { id: Type.String({ format: 'uuid' }) },
+  { additionalProperties: false },
+);
+
+export const userSchemas = [User];

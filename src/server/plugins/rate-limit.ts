@@ -1,0 +1,29 @@
+// Rate limits with @fastify/rate-limit: a global per-IP limit (RATE_LIMIT_PER_MINUTE, 0 = off),
+// and route groups that set their own (`config.rateLimit`, e.g. /api/v1/auth/*). Counters live
+// in this process, or in Redis when one is given so that limits hold across instances.
+// Exceeding answers 429 problem+json with Retry-After and the IETF RateLimit-* headers.
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Redis } from 'ioredis';
+import { AppError } from '../http/errors.ts';
+
+async function limits(app: FastifyInstance, options: { perMinute: number; redis?: Redis | undefined }) {
+  await app.register(rateLimit, {
+    global: options.perMinute > 0,
+    max: options.perMinute,
+    timeWindow: 60_000,
+    enableDraftSpec: true,
+    ...(options.redis ? { redis: options.redis, nameSpace: 'waymark:v1:rl:' } : {}),
+    errorResponseBuilder: (_request, context) =>
+      new AppError(
+        'rate_limited',
+        `Too many requests: at most ${context.max} per ${context.after}. Try again in ${Math.ceil(context.ttl / 1000)} s.`,
+        {
+          headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) },
+        },
+      ),
+  });
+}
+
+export default fp(limits, { name: 'rate-limit' });
