@@ -16,6 +16,9 @@ Commands:
   migrate                   apply pending database migrations
   content validate [dir]    check roadmap files without touching the database
   content import [dir]      validate, then import roadmap files as new versions
+  user create-admin         create an admin account (--email, --password or a prompt)
+  user promote              give an account a role (--email, --role)
+  keys                      print a new Ed25519 key pair for JWT_PRIVATE_KEY / JWT_PUBLIC_KEY
 
 Options:
   -h, --help                show help for a command
@@ -42,7 +45,40 @@ Exits 1 when there is any problem. Does not open the database.`,
 
 Validates every file in dir, then imports each roadmap as a new published version in its own
 transaction. Unchanged roadmaps are left alone. With PGlite, stop the server first.`,
+  'user create-admin': `Usage: waymark user create-admin --email E [--password P] [--name N]
+
+Creates an account with the admin role in the configured database. The password comes from
+--password, else WAYMARK_ADMIN_PASSWORD, else a prompt when run in a terminal; it must meet the
+same rules as any password (15 to 128 characters, not a common one). With PGlite, stop the
+server first: the data directory is single-process.`,
+  'user promote': `Usage: waymark user promote --email E --role learner|author|admin
+
+Gives an existing account a role. It takes effect in that user's next access token (within
+minutes). With PGlite, stop the server first.`,
+  keys: `Usage: waymark keys
+
+Prints a new Ed25519 key pair as JWT_PRIVATE_KEY=… and JWT_PUBLIC_KEY=… lines (PEM with \\n),
+ready for an .env file. Production refuses to start without such a pair; every instance of one
+deployment must share it.`,
 };
+
+const ROLES = ['learner', 'author', 'admin'] as const;
+
+/** Reads a line from the terminal without echoing it. */
+async function promptHidden(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  const output = rl as unknown as { _writeToOutput: (s: string) => void };
+  output._writeToOutput = (s: string) => {
+    if (s.startsWith(question)) process.stdout.write(question);
+  };
+  try {
+    return await rl.question(question);
+  } finally {
+    process.stdout.write('\n');
+    rl.close();
+  }
+}
 
 function printProblems(problems: ContentProblem[]) {
   for (const p of problems) {
@@ -55,10 +91,16 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { help: { type: 'boolean', short: 'h' } },
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      email: { type: 'string' },
+      password: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+    },
   });
   const [command, sub, ...rest] = positionals;
-  const name = command === 'content' && sub ? `content ${sub}` : command;
+  const name = (command === 'content' || command === 'user') && sub ? `${command} ${sub}` : command;
 
   if (!name) {
     console.log(USAGE);
@@ -70,6 +112,15 @@ async function main(argv: string[]): Promise<number> {
   }
   if (values.help) {
     console.log(HELP[name]);
+    return 0;
+  }
+
+  if (name === 'keys') {
+    const { generateKeyPair } = await import('../server/modules/auth/tokens.ts');
+    const pair = generateKeyPair();
+    const oneLine = (pem: string) => pem.trim().replace(/\n/g, '\\n');
+    console.log(`JWT_PRIVATE_KEY="${oneLine(pair.privateKeyPem)}"`);
+    console.log(`JWT_PUBLIC_KEY="${oneLine(pair.publicKeyPem)}"`);
     return 0;
   }
 
@@ -116,6 +167,71 @@ async function main(argv: string[]): Promise<number> {
           return 1;
         }
         for (const r of results) console.log(`${r.slug}: ${r.outcome} (version ${r.version})`);
+        return 0;
+      } finally {
+        await db.close();
+      }
+    }
+    case 'user create-admin':
+    case 'user promote': {
+      if (!values.email) {
+        console.error(`--email is required.\n\n${HELP[name]}`);
+        return 1;
+      }
+      const role = name === 'user promote' ? values.role : 'admin';
+      if (!ROLES.includes(role as (typeof ROLES)[number])) {
+        console.error(`--role must be one of: ${ROLES.join(', ')}.`);
+        return 1;
+      }
+      let password: string | undefined;
+      if (name === 'user create-admin') {
+        password = values.password ?? process.env.WAYMARK_ADMIN_PASSWORD;
+        if (!password && process.stdin.isTTY) password = await promptHidden('Password for the admin: ');
+        if (!password) {
+          console.error('No password: give --password, set WAYMARK_ADMIN_PASSWORD, or run in a terminal.');
+          return 1;
+        }
+        const { passwordProblems } = await import('../server/modules/auth/passwords.ts');
+        const problems = passwordProblems(
+          password,
+          { email: values.email, displayName: values.name },
+          'password',
+        );
+        if (problems.length > 0) {
+          console.error(`The password ${problems[0]!.message}.`);
+          return 1;
+        }
+      }
+      const { openConfiguredDatabase } = await import('../server/runtime.ts');
+      const { createUserService } = await import('../server/modules/users/service.ts');
+      const db = await openConfiguredDatabase(config);
+      try {
+        const users = createUserService({ db });
+        const existing = await users.findByEmail(values.email);
+        if (name === 'user promote') {
+          if (!existing) {
+            console.error(`No account has the email ${values.email}.`);
+            return 1;
+          }
+          await users.setRole({ userId: 'cli', role: 'admin' }, existing.id, role as (typeof ROLES)[number]);
+          console.log(`${existing.email} is now ${role}.`);
+          return 0;
+        }
+        if (existing) {
+          console.error(
+            `${existing.email} already has an account; use \`waymark user promote --email ${existing.email} --role admin\`.`,
+          );
+          return 1;
+        }
+        const { hashPassword } = await import('../server/modules/auth/passwords.ts');
+        const user = await users.create({
+          email: values.email,
+          displayName: values.name ?? 'Admin',
+          passwordHash: await hashPassword(password!),
+          emailVerified: true,
+          role: 'admin',
+        });
+        console.log(`Created admin ${user.email} (${user.id}).`);
         return 0;
       } finally {
         await db.close();

@@ -147,6 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     users,
     auth: createAuthService({
       db: deps.db,
+      cache: deps.cache,
       users,
       tokens,
       mailer,

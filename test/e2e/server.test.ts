@@ -87,7 +87,15 @@ describe('the waymark CLI', () => {
     const help = await runToEnd([...CLI, '--help'], childEnv({}));
     expect(help.code).toBe(0);
     expect(help.output).toMatch(/content validate \[dir\]/);
-    for (const command of [['serve'], ['migrate'], ['content', 'validate'], ['content', 'import']]) {
+    for (const command of [
+      ['serve'],
+      ['migrate'],
+      ['content', 'validate'],
+      ['content', 'import'],
+      ['user', 'create-admin'],
+      ['user', 'promote'],
+      ['keys'],
+    ]) {
       const sub = await runToEnd([...CLI, ...command, '--help'], childEnv({}));
       expect(sub.code).toBe(0);
       expect(sub.output).toMatch(new RegExp(`Usage: waymark ${command.join(' ')}`));
@@ -131,6 +139,66 @@ describe('the waymark CLI', () => {
     );
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/Nothing was imported/);
+  });
+
+  it('user create-admin and user promote make accounts the server then signs in', async () => {
+    const dataDir = await tempDir();
+    const env = childEnv({ WAYMARK_DATA_DIR: dataDir });
+    const weak = await runToEnd(
+      [...CLI, 'user', 'create-admin', '--email', 'a@b.io', '--password', 'short'],
+      env,
+    );
+    expect(weak.code).toBe(1);
+    expect(weak.output).toMatch(/at least 15 characters/);
+    const made = await runToEnd([...CLI, 'user', 'create-admin', '--email', 'Boss@Example.com'], {
+      ...env,
+      WAYMARK_ADMIN_PASSWORD: 'the admin passphrase',
+    });
+    expect(made.code).toBe(0);
+    expect(made.output).toMatch(/Created admin boss@example.com/);
+    const twice = await runToEnd(
+      [...CLI, 'user', 'create-admin', '--email', 'boss@example.com', '--password', 'the admin passphrase'],
+      env,
+    );
+    expect(twice.code).toBe(1);
+    expect(twice.output).toMatch(/already has an account; use `waymark user promote/);
+    const badRole = await runToEnd(
+      [...CLI, 'user', 'promote', '--email', 'boss@example.com', '--role', 'king'],
+      env,
+    );
+    expect(badRole.code).toBe(1);
+    const promoted = await runToEnd(
+      [...CLI, 'user', 'promote', '--email', 'boss@example.com', '--role', 'author'],
+      env,
+    );
+    expect(promoted.output).toMatch(/boss@example.com is now author/);
+
+    const port = await freePort();
+    const server = run(SERVER, { ...env, PORT: String(port) });
+    try {
+      await waitForOk(`http://127.0.0.1:${port}/readyz`, server);
+      const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'boss@example.com', password: 'the admin passphrase' }),
+      });
+      expect(login.status).toBe(200);
+      expect(((await login.json()) as { user: { role: string } }).user.role).toBe('author');
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  });
+
+  it('keys prints a usable Ed25519 pair', async () => {
+    const result = await runToEnd([...CLI, 'keys'], childEnv({}));
+    expect(result.code).toBe(0);
+    expect(result.output).toMatch(
+      /^JWT_PRIVATE_KEY="-----BEGIN PRIVATE KEY-----\\n.+\\n-----END PRIVATE KEY-----"$/m,
+    );
+    expect(result.output).toMatch(
+      /^JWT_PUBLIC_KEY="-----BEGIN PUBLIC KEY-----\\n.+-----END PUBLIC KEY-----"$/m,
+    );
   });
 
   it('reports bad configuration clearly', async () => {

@@ -4,6 +4,8 @@
 export interface Cache {
   get<T>(key: string): Promise<T | undefined>;
   set<T>(key: string, value: T, ttlSeconds: number): Promise<void>;
+  /** Sets `key` only if it is absent (or expired); true when this call set it. */
+  add<T>(key: string, value: T, ttlSeconds: number): Promise<boolean>;
   delete(...keys: string[]): Promise<void>;
   /** Drops every key that starts with `prefix`. */
   deletePrefix(prefix: string): Promise<void>;
@@ -36,6 +38,11 @@ export function createMemoryCache(options: { maxEntries?: number; now?: () => nu
         const oldest = entries.keys().next().value;
         if (oldest !== undefined) entries.delete(oldest);
       }
+    },
+    async add(key, value, ttlSeconds) {
+      if ((await this.get(key)) !== undefined) return false;
+      await this.set(key, value, ttlSeconds);
+      return true;
     },
     async delete(...keys) {
       for (const key of keys) entries.delete(key);

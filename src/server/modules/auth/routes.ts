@@ -5,6 +5,7 @@ import type { FastifyContextConfig, FastifyReply, FastifyRequest } from 'fastify
 import { AppError } from '../../http/errors.ts';
 import { problems, ref } from '../../http/schemas.ts';
 import { bearerSecurity, currentUser } from '../../plugins/auth.ts';
+import { sharedBudget } from '../../plugins/rate-limit.ts';
 import {
   AuthResult,
   LoginBody,
@@ -40,11 +41,14 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
   const { service, publicUrl } = options;
   const secure = publicUrl.startsWith('https:');
   const origin = new URL(publicUrl).origin;
-  // Every /auth route shares one per-IP budget; 0 turns it off.
-  const config: FastifyContextConfig =
-    options.requestsPerMinute > 0
-      ? { rateLimit: { max: options.requestsPerMinute, timeWindow: 60_000, groupId: 'auth' } }
-      : { rateLimit: false as const };
+  // Every /auth route draws on one per-IP budget (0 turns it off) instead of the global limit.
+  const config: FastifyContextConfig = { rateLimit: false };
+  if (options.requestsPerMinute > 0) {
+    app.addHook(
+      'onRequest',
+      sharedBudget(app, { name: 'auth', max: options.requestsPerMinute, timeWindowMs: 60_000 }),
+    );
+  }
 
   const failedLogins = app.createRateLimit({
     max: options.failedLoginsPer15Minutes,

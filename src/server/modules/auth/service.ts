@@ -4,6 +4,7 @@
 import type { Database } from '../../db/client.ts';
 import type { Role } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
+import type { Cache } from '../../infra/cache.ts';
 import type { Mailer } from '../../infra/mailer.ts';
 import type { PubSub } from '../../infra/pubsub.ts';
 import { toUser, type UserRow, type UserService } from '../users/service.ts';
@@ -44,6 +45,7 @@ export function unauthorized(detail: string): AppError {
 
 export function createAuthService(deps: {
   db: Database;
+  cache: Cache;
   users: UserService;
   tokens: AccessTokens;
   mailer: Mailer;
@@ -315,6 +317,9 @@ export function createAuthService(deps: {
         throw badState();
       });
       if (expected.provider !== providerId || expected.state !== query.state) throw badState();
+      // Each started sign-in finishes once: a replayed callback (same cookie, same code) is refused.
+      if (!(await deps.cache.add(`auth:v1:oauth-state:${expected.state}`, 1, STATE_TTL_SECONDS)))
+        throw badState();
       if (query.error) {
         throw new AppError('unauthorized', `${provider.name} did not sign you in (${query.error}).`);
       }
