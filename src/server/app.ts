@@ -23,6 +23,17 @@ import { authSchemas } from './modules/auth/schemas.ts';
 import { createAuthService, type AuthService } from './modules/auth/service.ts';
 import { configuredProviders, type OAuthProvider } from './modules/auth/oauth.ts';
 import { createAccessTokens, loadKeyPair } from './modules/auth/tokens.ts';
+import { accountRoutes } from './modules/account/routes.ts';
+import { accountSchemas } from './modules/account/schemas.ts';
+import { createAccountService, type AccountService } from './modules/account/service.ts';
+import { eventRoutes } from './modules/events/routes.ts';
+import { createEventService, type EventService } from './modules/events/service.ts';
+import { habitRoutes } from './modules/habits/routes.ts';
+import { habitSchemas } from './modules/habits/schemas.ts';
+import { createHabitService, type HabitService } from './modules/habits/service.ts';
+import { progressRoutes } from './modules/progress/routes.ts';
+import { progressSchemas } from './modules/progress/schemas.ts';
+import { createProgressService, type ProgressService } from './modules/progress/service.ts';
 import { userRoutes } from './modules/users/routes.ts';
 import { userSchemas } from './modules/users/schemas.ts';
 import { createUserService, type UserService } from './modules/users/service.ts';
@@ -60,6 +71,10 @@ export interface Services {
   roadmaps: RoadmapService;
   users: UserService;
   auth: AuthService;
+  events: EventService;
+  progress: ProgressService;
+  habits: HabitService;
+  account: AccountService;
 }
 
 declare module 'fastify' {
@@ -142,20 +157,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ttlSeconds: config.auth.accessTokenTtlSeconds,
   });
   const users = createUserService({ db: deps.db });
-  const services: Services = {
-    roadmaps: createRoadmapService({ db: deps.db, cache: deps.cache }),
+  const roadmaps = createRoadmapService({ db: deps.db, cache: deps.cache });
+  const events = createEventService({ pubsub });
+  const authService = createAuthService({
+    db: deps.db,
+    cache: deps.cache,
     users,
-    auth: createAuthService({
-      db: deps.db,
-      cache: deps.cache,
-      users,
-      tokens,
-      mailer,
-      pubsub,
-      providers: deps.providers ?? configuredProviders(config.auth),
-      publicUrl: config.publicUrl,
-      refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds,
-    }),
+    tokens,
+    mailer,
+    pubsub,
+    providers: deps.providers ?? configuredProviders(config.auth),
+    publicUrl: config.publicUrl,
+    refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds,
+  });
+  const progress = createProgressService({ db: deps.db, events });
+  const habits = createHabitService({ db: deps.db, users, roadmaps, events });
+  const services: Services = {
+    roadmaps,
+    users,
+    auth: authService,
+    events,
+    progress,
+    habits,
+    account: createAccountService({ users, auth: authService, progress, habits }),
   };
   app.decorate('services', services);
   app.addHook('onClose', async () => {
@@ -173,7 +197,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(rateLimits, { perMinute: config.rateLimitPerMinute, redis: deps.redis });
   await app.register(auth, { service: services.auth });
 
-  for (const schema of [Problem, ...roadmapSchemas, ...userSchemas, ...authSchemas]) app.addSchema(schema);
+  for (const schema of [
+    Problem,
+    ...roadmapSchemas,
+    ...userSchemas,
+    ...authSchemas,
+    ...progressSchemas,
+    ...habitSchemas,
+    ...accountSchemas,
+  ]) {
+    app.addSchema(schema);
+  }
 
   await app.register(healthRoutes, { checks: [{ name: 'database', check: () => deps.db.ping() }] });
   await app.register(roadmapRoutes, { service: services.roadmaps });
@@ -185,6 +219,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     failedLoginsPer15Minutes: config.auth.failedLoginsPer15Minutes,
   });
   await app.register(userRoutes, { service: services.users });
+  await app.register(progressRoutes, { service: services.progress });
+  await app.register(habitRoutes, { service: services.habits });
+  await app.register(accountRoutes, { service: services.account });
+  await app.register(eventRoutes, { service: services.events });
 
   return app;
 }

@@ -2,7 +2,7 @@
 // - PGlite (PostgreSQL compiled to WebAssembly) in WAYMARK_DATA_DIR when DATABASE_URL is unset;
 // - node-postgres pools for DATABASE_URL and, for read-only queries, DATABASE_READ_URL.
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -159,4 +159,13 @@ const isDir = (p: string) =>
 export async function openPgliteMemory(dump?: Blob): Promise<Database> {
   const client = await PGlite.create(dump ? { loadDataDir: dump } : {});
   return pgliteDatabase(client);
+}
+
+/**
+ * Runs raw SQL and returns its rows, on either driver (both answer `{ rows }`). For the few
+ * statements the query builder cannot say well: upserts from a select, summaries in one trip.
+ */
+export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
 }

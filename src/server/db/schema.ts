@@ -11,6 +11,7 @@ import {
   boolean,
   check,
   customType,
+  date,
   index,
   integer,
   jsonb,
@@ -221,4 +222,65 @@ export const outbox = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('outbox_to_idx').on(t.to)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Progress and the study habit
+
+export const STEP_STATUSES = ['todo', 'in_progress', 'done', 'skipped'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+/**
+ * A learner's status on one step, by the step's stable id (so it survives renamed slugs, moved
+ * steps and new versions). `roadmap_id` is the step's roadmap, kept here for per-roadmap reads.
+ */
+export const progress = pgTable(
+  'progress',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    stepId: text('step_id')
+      .notNull()
+      .references(() => steps.id),
+    roadmapId: uuid('roadmap_id')
+      .notNull()
+      .references(() => roadmaps.id),
+    status: text('status', { enum: STEP_STATUSES }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** When the step last became done; null while it is not done. */
+    completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.stepId] }),
+    index('progress_user_roadmap_idx').on(t.userId, t.roadmapId),
+    check('progress_status_check', sql`${t.status} in ('todo', 'in_progress', 'done', 'skipped')`),
+  ],
+);
+
+/** Study time a learner logged, on a calendar day of their own time zone. */
+export const studySessions = pgTable(
+  'study_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The learner's local date the minutes count for. */
+    date: date('date', { mode: 'string' }).notNull(),
+    minutes: integer('minutes').notNull(),
+    roadmapId: uuid('roadmap_id').references(() => roadmaps.id),
+    stepId: text('step_id').references(() => steps.id),
+    note: text('note'),
+    createdAt: createdAt(),
+    /** The client's Idempotency-Key: a retried request finds this row instead of adding one. */
+    idempotencyKey: text('idempotency_key'),
+    /** sha256 of the request body, to tell a true retry from a reused key. */
+    requestHash: text('request_hash'),
+  },
+  (t) => [
+    index('study_sessions_user_date_idx').on(t.userId, t.date),
+    uniqueIndex('study_sessions_idempotency_key').on(t.userId, t.idempotencyKey),
+    check('study_sessions_minutes_check', sql`${t.minutes} between 1 and 1440`),
+  ],
 );

@@ -23,6 +23,7 @@ beforeAll(async () => {
             name: Type.String({ minLength: 2 }),
             size: Type.Integer({ minimum: 1 }),
             kind: Type.Enum(['a', 'b']),
+            level: Type.Optional(Type.Union([Type.Literal('low'), Type.Literal('high')])),
           },
           { additionalProperties: false },
         ),
@@ -62,7 +63,7 @@ describe('error handling', () => {
     const res = await app.inject({
       method: 'POST',
       url: '/things',
-      payload: { name: 'x', kind: 'c', role: 'admin' },
+      payload: { name: 'x', kind: 'c', role: 'admin', level: 'mid' },
     });
     const body = problem(res, 400);
     expect(body.type).toBe('urn:waymark:problem:validation');
@@ -75,8 +76,11 @@ describe('error handling', () => {
           message: expect.stringMatching(/a, b|equal to one of the allowed values|must be/),
         },
         { path: '/body/role', message: 'is not a known property' },
+        { path: '/body/level', message: 'must be one of: low, high' },
       ]),
     );
+    // One entry per field: the union's branches are not listed one by one.
+    expect(body.errors!.filter((e) => e.path === '/body/level')).toHaveLength(1);
     expect(body.detail).toMatch(/fields are invalid/);
   });
 

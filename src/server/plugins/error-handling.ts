@@ -36,21 +36,42 @@ interface ValidationIssue {
 /** Fastify/Ajv validation errors → `{path, message}` pointers into the request. */
 function fieldErrors(error: FastifyError): FieldError[] {
   const where = error.validationContext ?? 'body';
-  return (error.validation as ValidationIssue[]).map((issue) => {
+  const issues = error.validation as ValidationIssue[];
+  // A union of literals fails as one `const` issue per branch plus an `anyOf`: say it once,
+  // as the list of allowed values.
+  const allowed = new Map<string, unknown[]>();
+  for (const issue of issues) {
+    if (issue.keyword === 'const') {
+      allowed.set(issue.instancePath, [
+        ...(allowed.get(issue.instancePath) ?? []),
+        issue.params.allowedValue,
+      ]);
+    }
+  }
+  const unions = new Set(issues.filter((i) => i.keyword === 'anyOf').map((i) => i.instancePath));
+  return issues.flatMap((issue): FieldError[] => {
+    if (unions.has(issue.instancePath) && allowed.has(issue.instancePath)) {
+      if (issue.keyword !== 'anyOf') return [];
+      return [
+        {
+          path: `/${where}${issue.instancePath}`,
+          message: `must be one of: ${allowed.get(issue.instancePath)!.join(', ')}`,
+        },
+      ];
+    }
     let path = `/${where}${issue.instancePath}`;
     if (issue.keyword === 'required') path += `/${String(issue.params.missingProperty)}`;
     if (issue.keyword === 'additionalProperties') {
-      return {
-        path: `${path}/${String(issue.params.additionalProperty)}`,
-        message: 'is not a known property',
-      };
+      return [
+        { path: `${path}/${String(issue.params.additionalProperty)}`, message: 'is not a known property' },
+      ];
     }
-    if (issue.keyword === 'required') return { path, message: 'is required' };
+    if (issue.keyword === 'required') return [{ path, message: 'is required' }];
     if (issue.keyword === 'enum') {
-      const allowed = (issue.params.allowedValues as unknown[] | undefined)?.map(String).join(', ');
-      return { path, message: `must be one of: ${allowed}` };
+      const values = (issue.params.allowedValues as unknown[] | undefined)?.map(String).join(', ');
+      return [{ path, message: `must be one of: ${values}` }];
     }
-    return { path, message: issue.message ?? 'is invalid' };
+    return [{ path, message: issue.message ?? 'is invalid' }];
   });
 }
 

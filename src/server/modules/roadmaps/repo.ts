@@ -270,3 +270,22 @@ export class StepIdTakenError extends Error {
     this.stepId = stepId;
   }
 }
+
+/** Ids of a published roadmap and, optionally, one of its live steps. */
+export async function findIds(
+  db: Db,
+  roadmapSlug: string,
+  stepSlug: string | undefined,
+): Promise<{ roadmapId: string; stepId: string | null } | undefined> {
+  const [roadmap] = await db
+    .select({ id: roadmaps.id })
+    .from(roadmaps)
+    .where(and(eq(roadmaps.slug, roadmapSlug), eq(roadmaps.status, 'published')));
+  if (!roadmap) return undefined;
+  if (stepSlug === undefined) return { roadmapId: roadmap.id, stepId: null };
+  const [step] = await db
+    .select({ id: steps.id })
+    .from(steps)
+    .where(and(eq(steps.roadmapId, roadmap.id), eq(steps.slug, stepSlug), isNull(steps.retiredAt)));
+  return step ? { roadmapId: roadmap.id, stepId: step.id } : undefined;
+}

@@ -109,7 +109,12 @@ export function createRoadmapService(deps: { db: Database; cache: Cache }) {
     return { slug: source.slug, ...result };
   }
 
-  return { getDocument, list, getStep, search, importSource };
+  /** Ids of a published roadmap (and one of its live steps) by slugs; undefined if none. */
+  function findIds(roadmapSlug: string, stepSlug?: string) {
+    return repo.findIds(db.replica, roadmapSlug, stepSlug);
+  }
+
+  return { getDocument, list, getStep, search, importSource, findIds };
 }
 
 export type RoadmapService = ReturnType<typeof createRoadmapService>;

@@ -1,7 +1,7 @@
 // SQL for user accounts.
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { users, type Role } from '../../db/schema.ts';
+import { outbox, users, type Role } from '../../db/schema.ts';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -59,7 +59,15 @@ export async function update(
   return row;
 }
 
+/**
+ * Deletes the account and everything it owns in one transaction: the user row (progress, study
+ * sessions, sessions, tokens and identities go with it by cascade) and mail kept for its address.
+ */
 export async function remove(db: Db, id: string): Promise<boolean> {
-  const rows = await db.delete(users).where(eq(users.id, id)).returning({ id: users.id });
-  return rows.length > 0;
+  return db.transaction(async (tx) => {
+    const [row] = await tx.delete(users).where(eq(users.id, id)).returning({ email: users.email });
+    if (!row) return false;
+    await tx.delete(outbox).where(eq(outbox.to, row.email));
+    return true;
+  });
 }

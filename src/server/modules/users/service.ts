@@ -142,7 +142,28 @@ export function createUserService(deps: { db: Database }) {
     await repo.update(db.primary, userId, { emailVerifiedAt: new Date() });
   }
 
-  return { get, findByEmail, create, updateProfile, setRole, setPasswordHash, markEmailVerified };
+  async function findPublic(handle: string): Promise<UserRow> {
+    const row = await repo.findByHandle(db.replica, handle);
+    // A private profile and no profile look the same from outside.
+    if (!row?.publicProfile) throw notFound(`No public profile is called "${handle}".`);
+    return row;
+  }
+
+  async function remove(userId: string): Promise<void> {
+    if (!(await repo.remove(db.primary, userId))) throw notFound('There is no such user.');
+  }
+
+  return {
+    get,
+    findByEmail,
+    findPublic,
+    create,
+    updateProfile,
+    setRole,
+    setPasswordHash,
+    markEmailVerified,
+    remove,
+  };
 }
 
 export type UserService = ReturnType<typeof createUserService>;

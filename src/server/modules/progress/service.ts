@@ -1,0 +1,78 @@
+// Progress: a learner's status on each step, and the summary that follows from it — counts,
+// percents, milestones reached, the next step.
+import type { Database } from '../../db/client.ts';
+import type { StepStatus } from '../../db/schema.ts';
+import { notFound } from '../../http/errors.ts';
+import type { EventService } from '../events/service.ts';
+import * as repo from './repo.ts';
+import type { ProgressSummary, StepProgress } from './schemas.ts';
+
+const iso = (value: string | Date | null) => (value === null ? null : new Date(value).toISOString());
+const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part * 100) / whole));
+
+function toSummary(row: repo.SummaryRow): ProgressSummary {
+  return {
+    roadmapSlug: row.roadmap_slug,
+    roadmapTitle: row.roadmap_title,
+    steps: row.steps,
+    doneCount: row.done_count,
+    stepCount: row.step_count,
+    percent: percent(row.done_count, row.step_count),
+    requiredDoneCount: row.required_done_count,
+    requiredCount: row.required_count,
+    requiredPercent: percent(row.required_done_count, row.required_count),
+    milestones: row.milestones.map((m) => ({ ...m, reachedAt: iso(m.reachedAt) })),
+    nextStep: row.next_step,
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+export function createProgressService(deps: { db: Database; events: EventService }) {
+  const { db, events } = deps;
+
+  async function summary(userId: string, roadmapSlug: string): Promise<ProgressSummary> {
+    // The learner's own data, read right after their writes: always from the primary.
+    const row = await repo.summary(db.primary, userId, roadmapSlug);
+    if (!row) throw notFound(`No published roadmap is called "${roadmapSlug}".`);
+    return toSummary(row);
+  }
+
+  return {
+    summary,
+
+    async setStatus(
+      userId: string,
+      roadmapSlug: string,
+      stepSlug: string,
+      status: StepStatus,
+    ): Promise<StepProgress> {
+      const row = await repo.setStatus(db.primary, { userId, roadmapSlug, stepSlug, status });
+      if (!row) throw notFound(`The roadmap "${roadmapSlug}" has no published step "${stepSlug}".`);
+      const result = { stepSlug, status: row.status, updatedAt: row.updatedAt.toISOString() };
+      await events.publish(userId, 'progress', { roadmapSlug, ...result });
+      return result;
+    },
+
+    async myRoadmaps(userId: string): Promise<{ items: ProgressSummary[] }> {
+      const slugs = await repo.touchedRoadmaps(db.primary, userId);
+      return { items: await Promise.all(slugs.map((slug) => summary(userId, slug))) };
+    },
+
+    /** Every progress row of the user, retired steps included, for the export. */
+    async exportRows(userId: string) {
+      const rows = await repo.allRows(db.primary, userId);
+      return rows.map((r) => ({
+        roadmapSlug: r.roadmap_slug,
+        stepId: r.step_id,
+        stepSlug: r.step_slug,
+        stepTitle: r.step_title,
+        stepRetired: r.retired,
+        status: r.status,
+        updatedAt: iso(r.updated_at)!,
+        completedAt: iso(r.completed_at),
+      }));
+    },
+  };
+}
+
+export type ProgressService = ReturnType<typeof createProgressService>;
