@@ -15,11 +15,13 @@ const TABLES = [
   'identities',
   'mail_tokens',
   'outbox',
+  'progress',
   'refresh_tokens',
   'roadmap_versions',
   'roadmaps',
   'sessions',
   'steps',
+  'study_sessions',
   'users',
 ];
 const MIGRATIONS = JSON.parse(readFileSync(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8'))
