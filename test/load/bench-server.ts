@@ -1,0 +1,42 @@
+// For `npm run bench`: the Waymark app and, in the same process on the same database handle, a
+// bare Fastify app whose routes run the same SQL as the progress endpoints with nothing else —
+// no authentication, validation, events or logging. Loaded one after the other, the two tell
+// what Waymark's own work costs on top of the database.
+import Fastify from 'fastify';
+import { buildApp } from '../../src/server/app.ts';
+import { loadConfig } from '../../src/server/config.ts';
+import { createMemoryCache } from '../../src/server/infra/cache.ts';
+import { importContentDir } from '../../src/server/modules/roadmaps/files.ts';
+import * as progressRepo from '../../src/server/modules/progress/repo.ts';
+import { openConfiguredDatabase } from '../../src/server/runtime.ts';
+
+const config = loadConfig();
+const db = await openConfiguredDatabase(config);
+const app = await buildApp({ config, db, cache: createMemoryCache() });
+const content = await importContentDir(app.services.roadmaps, config.contentDir);
+if (content.problems.length > 0) throw new Error('bundled content is invalid');
+await app.listen({ port: config.port, host: '127.0.0.1' });
+
+const bare = Fastify({ logger: false });
+bare.get<{ Params: { user: string } }>('/summary/:user', async (request) =>
+  progressRepo.summary(db.primary, request.params.user, 'backend-developer'),
+);
+bare.put<{ Params: { user: string }; Body: { status: 'done' | 'in_progress' } }>(
+  '/progress/:user',
+  async (request) =>
+    progressRepo.setStatus(db.primary, {
+      userId: request.params.user,
+      roadmapSlug: 'backend-developer',
+      stepSlug: 'postgresql',
+      status: request.body.status,
+    }),
+);
+await bare.listen({ port: Number(process.env.BARE_PORT), host: '127.0.0.1' });
+console.log('ready');
+
+process.on('SIGTERM', async () => {
+  await bare.close();
+  await app.close();
+  await db.close();
+  process.exit(0);
+});
