@@ -47,6 +47,7 @@ import docs from './plugins/docs.ts';
 import errorHandling from './plugins/error-handling.ts';
 import metrics from './plugins/metrics.ts';
 import securityHeaders from './plugins/security-headers.ts';
+import web from './plugins/web.ts';
 import { VERSION } from './version.ts';
 
 export interface AppDeps {
@@ -223,6 +224,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(habitRoutes, { service: services.habits });
   await app.register(accountRoutes, { service: services.account });
   await app.register(eventRoutes, { service: services.events });
+  await app.register(web, { dir: config.webDir });
 
   return app;
 }

@@ -14,6 +14,8 @@ export interface Config {
   dataDir: string;
   /** Where the bundled roadmap files are read from at start. */
   contentDir: string;
+  /** The built web app (npm run build); the API alone is served when it is missing. */
+  webDir: string;
   databaseUrl: string | undefined;
   databaseReadUrl: string | undefined;
   redisUrl: string | undefined;
@@ -113,6 +115,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const logLevel = oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
   const dataDir = path.resolve(cwd, read('WAYMARK_DATA_DIR') ?? 'data');
   const contentDir = path.resolve(cwd, read('WAYMARK_CONTENT_DIR') ?? 'content/roadmaps');
+  const webDir = path.resolve(cwd, read('WAYMARK_WEB_DIR') ?? 'dist/web');
   const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const databaseReadUrl = url('DATABASE_READ_URL', ['postgres:', 'postgresql:']);
   if (databaseReadUrl && !databaseUrl) {
@@ -185,6 +188,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     logLevel,
     dataDir,
     contentDir,
+    webDir,
     databaseUrl,
     databaseReadUrl,
     redisUrl,

@@ -89,6 +89,15 @@ async function errorHandling(app: FastifyInstance) {
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
+    // The web app's own pages: any GET outside the API that a browser asks HTML for.
+    if (
+      app.webIndex &&
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      !path.startsWith('/api/') &&
+      request.headers.accept?.includes('text/html')
+    ) {
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(app.webIndex);
+    }
     const allowed = METHODS.filter((m) => shadow.find(m, path) !== null);
     if (allowed.length > 0) {
       return sendProblem(

@@ -1,0 +1,88 @@
+// Debian's Chromium driven by playwright-core (never a downloaded browser), against the real
+// server started as `npm start` starts it, on a free port with a fresh database.
+import AxeBuilder from '@axe-core/playwright';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createTestDatabase } from './db.ts';
+import { childEnv, freePort, ROOT, run, SERVER, waitForOk, type Running } from './process.ts';
+
+export const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
+export const ARTIFACTS = path.join(ROOT, 'test-results');
+
+export interface Site {
+  base: string;
+  server: Running;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startSite(): Promise<Site> {
+  if (!CHROMIUM) {
+    throw new Error(
+      "Chromium is not installed: run `apt-get install -y chromium` (the browser tests use Debian's).",
+    );
+  }
+  if (!existsSync(path.join(ROOT, 'dist/web/index.html')))
+    throw new Error('No web app: run `npm run build` first.');
+  await mkdir(ARTIFACTS, { recursive: true });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const extra: Record<string, string> = {
+    PORT: String(port),
+    PUBLIC_URL: base,
+    WAYMARK_DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'waymark-browser-')),
+    RATE_LIMIT_PER_MINUTE: '0',
+    AUTH_RATE_LIMIT_PER_MINUTE: '0',
+  };
+  let closeDb: (() => Promise<void>) | undefined;
+  if (process.env.DATABASE_URL) {
+    const db = await createTestDatabase();
+    extra.DATABASE_URL = db.url!;
+    closeDb = () => db.close();
+  }
+  const server = run(SERVER, childEnv(extra));
+  await waitForOk(`${base}/readyz`, server);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  return {
+    base,
+    server,
+    browser,
+    async close() {
+      await browser.close();
+      server.child.kill('SIGTERM');
+      await server.exited;
+      await closeDb?.();
+    },
+  };
+}
+
+/** axe-core's WCAG 2.x A/AA rules on the page as it is now; returns the violations. */
+export async function accessibilityViolations(page: Page) {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return result.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.map((n) => n.target.join(' ')),
+  }));
+}
+
+export async function screenshot(page: Page, name: string) {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
