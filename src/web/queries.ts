@@ -1,7 +1,7 @@
 // Data the pages share, through TanStack Query: one key per resource, so a write or a live
 // event refreshes every view of it.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from './api.ts';
 import { useAuth } from './auth.tsx';
 import { localStatuses, setLocalStatus } from './local-progress.ts';
@@ -60,38 +60,41 @@ export function useStepStatuses(slug: string) {
   const progress = useProgress(slug);
   const [local, setLocal] = useState(() => localStatuses(slug));
 
+  const mutationKey = ['set-progress', slug];
+  // Changes not yet confirmed by a fresh read: shown at once, over what the server last said.
+  const [pending, setPending] = useState<Record<string, StepStatus>>({});
   const mutation = useMutation({
+    mutationKey,
     mutationFn: ({ step, next }: { step: string; next: StepStatus }) =>
       api(`/api/v1/me/roadmaps/${slug}/steps/${step}`, { method: 'PUT', body: { status: next } }),
-    onMutate: async ({ step, next }) => {
-      await queryClient.cancelQueries({ queryKey: keys.progress(slug) });
-      const before = queryClient.getQueryData<ProgressSummary>(keys.progress(slug));
-      if (before) {
-        queryClient.setQueryData(keys.progress(slug), {
-          ...before,
-          steps: { ...before.steps, [step]: next },
-        });
-      }
-      return { before };
-    },
-    onError: (_err, _vars, context) => {
-      if (context?.before) queryClient.setQueryData(keys.progress(slug), context.before);
+    onError: (_err, { step }) => {
+      setPending(({ [step]: _dropped, ...rest }) => rest);
     },
     onSettled: () => {
+      // Refetch once the last of several quick changes is written, so an early answer does
+      // not overwrite a later change that is still on its way.
+      if (queryClient.isMutating({ mutationKey }) > 1) return;
       void queryClient.invalidateQueries({ queryKey: keys.progress(slug) });
       void queryClient.invalidateQueries({ queryKey: keys.myRoadmaps });
     },
   });
+  // A fresh read after every write has landed is the truth again.
+  const updatedAt = progress.dataUpdatedAt;
+  useEffect(() => {
+    if (queryClient.isMutating({ mutationKey: ['set-progress', slug] }) === 0) setPending({});
+  }, [updatedAt, queryClient, slug]);
 
   const signedIn = status === 'signed-in';
   return {
     signedIn,
-    statuses: signedIn ? (progress.data?.steps ?? {}) : local,
+    statuses: signedIn ? { ...progress.data?.steps, ...pending } : local,
     summary: signedIn ? progress.data : undefined,
     error: mutation.error,
     set(step: string, next: StepStatus) {
-      if (signedIn) mutation.mutate({ step, next });
-      else {
+      if (signedIn) {
+        setPending((p) => ({ ...p, [step]: next }));
+        mutation.mutate({ step, next });
+      } else {
         setLocalStatus(slug, step, next);
         setLocal(localStatuses(slug));
       }
