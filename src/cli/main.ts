@@ -16,6 +16,7 @@ Commands:
   migrate                   apply pending database migrations
   content validate [dir]    check roadmap files without touching the database
   content import [dir]      validate, then import roadmap files as new versions
+  content export <slug>     print a roadmap as a content file (YAML)
   user create-admin         create an admin account (--email, --password or a prompt)
   user promote              give an account a role (--email, --role)
   keys                      print a new Ed25519 key pair for JWT_PRIVATE_KEY / JWT_PUBLIC_KEY
@@ -45,6 +46,11 @@ Exits 1 when there is any problem. Does not open the database.`,
 
 Validates every file in dir, then imports each roadmap as a new published version in its own
 transaction. Unchanged roadmaps are left alone. With PGlite, stop the server first.`,
+  'content export': `Usage: waymark content export <slug> [--draft] [--out file]
+
+Prints the published version of a roadmap (or, with --draft, the draft being edited) as a
+content file: the same YAML document content/roadmaps holds and the authoring API takes. With
+--out, writes it to that file instead. With PGlite, stop the server first.`,
   'user create-admin': `Usage: waymark user create-admin --email E [--password P] [--name N]
 
 Creates an account with the admin role in the configured database. The password comes from
@@ -97,6 +103,8 @@ async function main(argv: string[]): Promise<number> {
       password: { type: 'string' },
       name: { type: 'string' },
       role: { type: 'string' },
+      draft: { type: 'boolean' },
+      out: { type: 'string' },
     },
   });
   const [command, sub, ...rest] = positionals;
@@ -167,6 +175,38 @@ async function main(argv: string[]): Promise<number> {
           return 1;
         }
         for (const r of results) console.log(`${r.slug}: ${r.outcome} (version ${r.version})`);
+        return 0;
+      } finally {
+        await db.close();
+      }
+    }
+    case 'content export': {
+      const slug = rest[0];
+      if (!slug) {
+        console.error(`Which roadmap? ${HELP[name]}`);
+        return 1;
+      }
+      const { openConfiguredDatabase } = await import('../server/runtime.ts');
+      const { findAuthored } = await import('../server/modules/roadmaps/repo.ts');
+      const { stringify } = await import('yaml');
+      const db = await openConfiguredDatabase(config);
+      try {
+        const row = await findAuthored(db.primary, slug);
+        const source = values.draft
+          ? (row?.draft ?? row?.published)
+          : row?.status === 'published'
+            ? row.published
+            : null;
+        if (!row || row.status === 'deleted' || !source) {
+          console.error(`No ${values.draft ? '' : 'published '}roadmap is called "${slug}".`);
+          return 1;
+        }
+        const text = `# ${source.title} — exported by \`waymark content export\`. Never change or reuse a step id.\n${stringify(source, { lineWidth: 100 })}`;
+        if (values.out) {
+          const { writeFile } = await import('node:fs/promises');
+          await writeFile(values.out, text);
+          console.log(`Wrote ${values.out}.`);
+        } else process.stdout.write(text);
         return 0;
       } finally {
         await db.close();

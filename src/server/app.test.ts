@@ -75,6 +75,7 @@ describe('API documentation', () => {
       '/api/v1/auth/verify-email',
       '/api/v1/auth/verify-email/resend',
       '/api/v1/me',
+      '/api/v1/me/authored',
       '/api/v1/me/events',
       '/api/v1/me/export',
       '/api/v1/me/roadmaps',
@@ -84,8 +85,11 @@ describe('API documentation', () => {
       '/api/v1/me/study-sessions',
       '/api/v1/me/study-sessions/{id}',
       '/api/v1/roadmaps',
+      '/api/v1/roadmaps/preview',
       '/api/v1/roadmaps/{slug}',
+      '/api/v1/roadmaps/{slug}/publish',
       '/api/v1/roadmaps/{slug}/steps/{stepSlug}',
+      '/api/v1/roadmaps/{slug}/versions',
       '/api/v1/search',
       '/api/v1/users/{handle}',
       '/api/v1/users/{handle}/card.svg',
@@ -109,7 +113,7 @@ describe('API documentation', () => {
     expect(doc.paths['/api/v1/admin/users/{id}'].patch.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/api/v1/roadmaps'].get.security).toBeUndefined();
     const getDoc = doc.paths['/api/v1/roadmaps/{slug}'].get;
-    expect(Object.keys(getDoc.responses)).toEqual(['200', '304', '400', '404']);
+    expect(Object.keys(getDoc.responses)).toEqual(['200', '304', '400', '401', '403', '404']);
     expect(JSON.stringify(getDoc.responses['404'])).toMatch(/#\/components\/schemas\/Problem/);
     expect(doc.paths['/api/v1/roadmaps'].get.parameters.map((p: { name: string }) => p.name)).toEqual([
       'limit',

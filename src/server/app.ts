@@ -40,8 +40,10 @@ import { createUserService, type UserService } from './modules/users/service.ts'
 import auth from './plugins/auth.ts';
 import rateLimits from './plugins/rate-limit.ts';
 import { healthRoutes } from './modules/health/routes.ts';
+import { createAuthoringService, type AuthoringService } from './modules/roadmaps/authoring.ts';
+import { authoringRoutes } from './modules/roadmaps/authoring-routes.ts';
 import { roadmapRoutes } from './modules/roadmaps/routes.ts';
-import { roadmapSchemas } from './modules/roadmaps/schemas.ts';
+import { authoringSchemas, roadmapSchemas } from './modules/roadmaps/schemas.ts';
 import { createRoadmapService, type RoadmapService } from './modules/roadmaps/service.ts';
 import docs from './plugins/docs.ts';
 import errorHandling from './plugins/error-handling.ts';
@@ -76,6 +78,7 @@ export interface Services {
   progress: ProgressService;
   habits: HabitService;
   account: AccountService;
+  authoring: AuthoringService;
 }
 
 declare module 'fastify' {
@@ -158,7 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ttlSeconds: config.auth.accessTokenTtlSeconds,
   });
   const users = createUserService({ db: deps.db });
-  const roadmaps = createRoadmapService({ db: deps.db, cache: deps.cache });
+  const roadmaps = createRoadmapService({ db: deps.db, cache: deps.cache, pubsub });
   const events = createEventService({ pubsub });
   const authService = createAuthService({
     db: deps.db,
@@ -181,6 +184,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     progress,
     habits,
     account: createAccountService({ users, auth: authService, progress, habits }),
+    authoring: createAuthoringService({ db: deps.db, users, roadmaps }),
   };
   app.decorate('services', services);
   app.addHook('onClose', async () => {
@@ -201,6 +205,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const schema of [
     Problem,
     ...roadmapSchemas,
+    ...authoringSchemas,
     ...userSchemas,
     ...authSchemas,
     ...progressSchemas,
@@ -211,7 +216,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
 
   await app.register(healthRoutes, { checks: [{ name: 'database', check: () => deps.db.ping() }] });
-  await app.register(roadmapRoutes, { service: services.roadmaps });
+  await app.register(roadmapRoutes, { service: services.roadmaps, authoring: services.authoring });
+  await app.register(authoringRoutes, { service: services.authoring });
   await app.register(authRoutes, {
     service: services.auth,
     publicUrl: config.publicUrl,

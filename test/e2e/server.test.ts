@@ -92,6 +92,7 @@ describe('the waymark CLI', () => {
       ['migrate'],
       ['content', 'validate'],
       ['content', 'import'],
+      ['content', 'export'],
       ['user', 'create-admin'],
       ['user', 'promote'],
       ['keys'],
@@ -126,6 +127,14 @@ describe('the waymark CLI', () => {
     expect(first.output).toMatch(/backend-developer: created \(version 1\)/);
     const second = await runToEnd([...CLI, 'content', 'import'], env);
     expect(second.output).toMatch(/backend-developer: unchanged \(version 1\)/);
+    // Export writes the same document back: validating and re-importing it changes nothing.
+    const out = path.join(await tempDir(), 'git-essentials.yaml');
+    const exported = await runToEnd([...CLI, 'content', 'export', 'git-essentials', '--out', out], env);
+    expect(exported.code).toBe(0);
+    expect((await runToEnd([...CLI, 'content', 'validate', path.dirname(out)], env)).code).toBe(0);
+    const reimport = await runToEnd([...CLI, 'content', 'import', path.dirname(out)], env);
+    expect(reimport.output).toMatch(/git-essentials: unchanged \(version 1\)/);
+    expect((await runToEnd([...CLI, 'content', 'export', 'nope'], env)).code).toBe(1);
   });
 
   it('content import refuses the whole directory when one file is invalid', async () => {

@@ -8,6 +8,7 @@
 //   their stable `id`. A step that disappears from a roadmap is retired, never deleted.
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   boolean,
   check,
   customType,
@@ -36,9 +37,16 @@ export const roadmaps = pgTable(
     slug: text('slug').notNull(),
     title: text('title').notNull(),
     summary: text('summary').notNull(),
-    status: text('status', { enum: ['draft', 'published'] }).notNull(),
-    /** The version readers see; versions are numbered 1..n per roadmap. */
+    /** `draft`: never published; `published`: readers see `current_version`; `deleted`: gone for readers, learners' progress kept. */
+    status: text('status', { enum: ['draft', 'published', 'deleted'] }).notNull(),
+    /** The version readers see; versions are numbered 1..n per roadmap (0 before the first). */
     currentVersion: integer('current_version').notNull(),
+    /** The author who created it; null for bundled roadmaps (admins edit those). */
+    ownerId: uuid('owner_id').references((): AnyPgColumn => users.id, { onDelete: 'set null' }),
+    /** The draft being edited, when it differs from the published version. */
+    draft: jsonb('draft').$type<RoadmapSource>(),
+    /** Bumped by every save and publish: the draft's ETag, for If-Match. */
+    draftRevision: integer('draft_revision').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     search: tsvector('search').generatedAlwaysAs(
@@ -48,7 +56,7 @@ export const roadmaps = pgTable(
   (t) => [
     uniqueIndex('roadmaps_slug_key').on(t.slug),
     index('roadmaps_search_idx').using('gin', t.search),
-    check('roadmaps_status_check', sql`${t.status} in ('draft', 'published')`),
+    check('roadmaps_status_check', sql`${t.status} in ('draft', 'published', 'deleted')`),
   ],
 );
 

@@ -42,6 +42,7 @@ async function docs(app: FastifyInstance, options: { publicUrl: string; version:
         { name: 'Roadmaps', description: 'The public catalog: roadmaps, steps and search.' },
         { name: 'Accounts', description: 'Sign-up, sign-in, sessions, password reset, providers.' },
         { name: 'Me', description: 'The signed-in user: profile, progress, study log, stats.' },
+        { name: 'Authoring', description: 'Authors write, publish and delete roadmaps.' },
         { name: 'Profiles', description: 'Public profiles that learners chose to share.' },
         { name: 'Admin', description: 'Admin-only operations.' },
         { name: 'Operations', description: 'Health, readiness and metrics for operators.' },

@@ -7,7 +7,7 @@ import type { RoadmapSource } from './schemas.ts';
 
 export interface StoredVersion {
   slug: string;
-  status: 'draft' | 'published';
+  status: 'draft' | 'published' | 'deleted';
   version: number;
   updatedAt: Date;
   source: RoadmapSource;
@@ -176,11 +176,25 @@ export interface StepRow {
  */
 export async function publishVersion(
   db: Db,
-  input: { source: RoadmapSource; contentHash: string; steps: StepRow[] },
+  input: {
+    source: RoadmapSource;
+    contentHash: string;
+    steps: StepRow[];
+    /** Publishing an author's draft: the draft revision it must still be, cleared in the same transaction. */
+    draftRevision?: number;
+  },
 ): Promise<{ version: number; outcome: 'created' | 'updated' | 'unchanged' }> {
   const { source } = input;
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`waymark:roadmap:${source.slug}`}))`);
+    if (input.draftRevision !== undefined) {
+      const cleared = await tx
+        .update(roadmaps)
+        .set({ draft: null, draftRevision: sql`${roadmaps.draftRevision} + 1` })
+        .where(and(eq(roadmaps.slug, source.slug), eq(roadmaps.draftRevision, input.draftRevision)))
+        .returning({ id: roadmaps.id });
+      if (cleared.length === 0) throw new StaleDraftError();
+    }
     const [current] = await tx
       .select({ hash: roadmapVersions.contentHash, version: roadmaps.currentVersion })
       .from(roadmaps)
@@ -189,7 +203,15 @@ export async function publishVersion(
         and(eq(roadmapVersions.roadmapId, roadmaps.id), eq(roadmapVersions.version, roadmaps.currentVersion)),
       )
       .where(eq(roadmaps.slug, source.slug));
-    if (current?.hash === input.contentHash) return { version: current.version, outcome: 'unchanged' };
+    if (current?.hash === input.contentHash && input.draftRevision === undefined) {
+      return { version: current.version, outcome: 'unchanged' };
+    }
+    if (current?.hash === input.contentHash) {
+      // Publishing a draft equal to the published version: nothing new to publish, but a
+      // deleted-then-restored or re-published roadmap is visible again.
+      await tx.update(roadmaps).set({ status: 'published' }).where(eq(roadmaps.slug, source.slug));
+      return { version: current.version, outcome: 'unchanged' };
+    }
 
     const now = new Date();
     const [roadmap] = await tx
@@ -262,6 +284,13 @@ export async function publishVersion(
   });
 }
 
+export class StaleDraftError extends Error {
+  constructor() {
+    super('the draft changed since it was read');
+    this.name = 'StaleDraftError';
+  }
+}
+
 export class StepIdTakenError extends Error {
   readonly stepId: string;
   constructor(stepId: string) {
@@ -288,4 +317,116 @@ export async function findIds(
     .from(steps)
     .where(and(eq(steps.roadmapId, roadmap.id), eq(steps.slug, stepSlug), isNull(steps.retiredAt)));
   return step ? { roadmapId: roadmap.id, stepId: step.id } : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Authoring
+
+export interface AuthoredRow {
+  id: string;
+  slug: string;
+  status: 'draft' | 'published' | 'deleted';
+  ownerId: string | null;
+  currentVersion: number;
+  draft: RoadmapSource | null;
+  draftRevision: number;
+  published: RoadmapSource | null;
+  updatedAt: Date;
+}
+
+/** A roadmap as its authors see it: its draft, its published source, its owner. */
+export async function findAuthored(db: Db, slug: string): Promise<AuthoredRow | undefined> {
+  const [row] = await db
+    .select({
+      id: roadmaps.id,
+      slug: roadmaps.slug,
+      status: roadmaps.status,
+      ownerId: roadmaps.ownerId,
+      currentVersion: roadmaps.currentVersion,
+      draft: roadmaps.draft,
+      draftRevision: roadmaps.draftRevision,
+      published: roadmapVersions.document,
+      updatedAt: roadmaps.updatedAt,
+    })
+    .from(roadmaps)
+    .leftJoin(
+      roadmapVersions,
+      and(eq(roadmapVersions.roadmapId, roadmaps.id), eq(roadmapVersions.version, roadmaps.currentVersion)),
+    )
+    .where(eq(roadmaps.slug, slug));
+  return row;
+}
+
+export async function insertDraft(db: Db, input: { source: RoadmapSource; ownerId: string }): Promise<void> {
+  await db.insert(roadmaps).values({
+    slug: input.source.slug,
+    title: input.source.title,
+    summary: input.source.summary,
+    status: 'draft',
+    currentVersion: 0,
+    ownerId: input.ownerId,
+    draft: input.source,
+    draftRevision: 1,
+  });
+}
+
+/** Replaces the draft if it is still at `expectedRevision`; the new revision, or undefined if stale. */
+export async function saveDraft(
+  db: Db,
+  input: { id: string; source: RoadmapSource; expectedRevision: number },
+): Promise<number | undefined> {
+  const [row] = await db
+    .update(roadmaps)
+    .set({ draft: input.source, draftRevision: sql`${roadmaps.draftRevision} + 1`, updatedAt: new Date() })
+    .where(and(eq(roadmaps.id, input.id), eq(roadmaps.draftRevision, input.expectedRevision)))
+    .returning({ revision: roadmaps.draftRevision });
+  return row?.revision;
+}
+
+export async function markDeleted(db: Db, id: string): Promise<void> {
+  await db
+    .update(roadmaps)
+    .set({
+      status: 'deleted',
+      draft: null,
+      draftRevision: sql`${roadmaps.draftRevision} + 1`,
+      updatedAt: new Date(),
+    })
+    .where(eq(roadmaps.id, id));
+}
+
+export async function listVersions(db: Db, roadmapId: string) {
+  return db
+    .select({ version: roadmapVersions.version, createdAt: roadmapVersions.createdAt })
+    .from(roadmapVersions)
+    .where(eq(roadmapVersions.roadmapId, roadmapId))
+    .orderBy(desc(roadmapVersions.version));
+}
+
+/** Roadmaps an author may edit (all for admins), deleted ones left out. */
+export async function listAuthored(db: Db, ownerId: string | null) {
+  const conditions = [sql`${roadmaps.status} <> 'deleted'`];
+  if (ownerId) conditions.push(eq(roadmaps.ownerId, ownerId));
+  return db
+    .select({
+      slug: roadmaps.slug,
+      title: sql<string>`coalesce(${roadmaps.draft}->>'title', ${roadmaps.title})`,
+      status: roadmaps.status,
+      currentVersion: roadmaps.currentVersion,
+      hasDraft: sql<boolean>`${roadmaps.draft} is not null`,
+      updatedAt: roadmaps.updatedAt,
+    })
+    .from(roadmaps)
+    .where(and(...conditions))
+    .orderBy(desc(roadmaps.updatedAt));
+}
+
+/** Step ids of `ids` that already belong to another roadmap than `roadmapId`. */
+export async function foreignStepIds(db: Db, roadmapId: string | null, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({ id: steps.id, roadmapId: steps.roadmapId })
+    .from(steps)
+    .where(inArray(steps.id, ids));
+  return rows.filter((r) => r.roadmapId !== roadmapId).map((r) => r.id);
 }

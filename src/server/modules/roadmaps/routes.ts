@@ -3,6 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { problems, ref } from '../../http/schemas.ts';
 import {
+  AuthoringState,
+  DocumentQuery,
   ListQuery,
   RoadmapDocument,
   RoadmapList,
@@ -12,14 +14,17 @@ import {
   StepDetail,
   StepParams,
 } from './schemas.ts';
+import Type from 'typebox';
+import { currentUser } from '../../plugins/auth.ts';
+import type { AuthoringService } from './authoring.ts';
 import type { RoadmapService } from './service.ts';
 
 const tags = ['Roadmaps'];
 
-export const roadmapRoutes: FastifyPluginAsyncTypebox<{ service: RoadmapService }> = async (
-  app,
-  { service },
-) => {
+export const roadmapRoutes: FastifyPluginAsyncTypebox<{
+  service: RoadmapService;
+  authoring: AuthoringService;
+}> = async (app, { service, authoring }) => {
   app.get(
     '/api/v1/roadmaps',
     {
@@ -43,20 +48,28 @@ export const roadmapRoutes: FastifyPluginAsyncTypebox<{ service: RoadmapService 
         summary: 'Get a roadmap document',
         description:
           'The whole published roadmap: layers with their steps in order, milestones, comparison tables, FAQ. ' +
-          'Carries an `ETag`; send it back in `If-None-Match` to get `304 Not Modified` while it is unchanged.',
+          'Carries an `ETag`; send it back in `If-None-Match` to get `304 Not Modified` while it is unchanged. ' +
+          'With `?version=draft` (its authors and admins, signed in): the draft being edited, as an `AuthoringState`, whose ETag goes in `If-Match` when saving.',
         params: RoadmapParams,
+        querystring: DocumentQuery,
         headers: {
           type: 'object',
           properties: { 'if-none-match': { type: 'string', description: 'An ETag from an earlier answer.' } },
         },
         response: {
-          200: ref(RoadmapDocument),
+          200: Type.Union([ref(RoadmapDocument), ref(AuthoringState)]),
           304: { type: 'null', description: 'Not modified: the ETag you sent is current.' },
-          ...problems(400, 404),
+          ...problems(400, 401, 403, 404),
         },
       },
     },
     async (request, reply) => {
+      if (request.query.version === 'draft') {
+        await app.authenticate.call(app, request, reply);
+        const draft = await authoring.getDraft(currentUser(request), request.params.slug);
+        reply.header('etag', draft.etag).header('cache-control', 'private, no-cache');
+        return sendJsonBytes(reply, Buffer.from(JSON.stringify(draft)));
+      }
       const doc = await service.getDocument(request.params.slug);
       reply.header('etag', doc.etag).header('cache-control', 'public, no-cache');
       if (etagMatches(request.headers['if-none-match'], doc.etag)) return reply.code(304).send(null);

@@ -33,10 +33,7 @@ const resourceProperties = {
     maxLength: 2000,
     description: 'An http(s) address.',
   }),
-  kind: Type.Union(
-    RESOURCE_KINDS.map((k) => Type.Literal(k)),
-    { description: `One of: ${RESOURCE_KINDS.join(', ')}.` },
-  ),
+  kind: Type.Enum(RESOURCE_KINDS, { description: `One of: ${RESOURCE_KINDS.join(', ')}.` }),
 };
 const ResourceSource = Type.Object(resourceProperties, { additionalProperties: false });
 export const Resource = Type.Object(resourceProperties, { $id: 'Resource', additionalProperties: false });
@@ -301,3 +298,81 @@ export const roadmapSchemas = [
   SearchResult,
   SearchResults,
 ];
+
+// ---------------------------------------------------------------------------------------------
+// Authoring
+
+/** What authors send and edit: the same shape as the files in content/roadmaps. */
+export const RoadmapSourceBody = Type.Unsafe<RoadmapSource>({
+  ...RoadmapSource,
+  description:
+    'A whole roadmap as authored — the same document as a file in content/roadmaps. Every step needs a permanent `id` (6–32 lower-case letters and digits), written once and never reused.',
+});
+
+export const AuthoringState = Type.Object(
+  {
+    slug: Slug,
+    status: Type.Union([Type.Literal('draft'), Type.Literal('published')], {
+      description: '`draft` until first published.',
+    }),
+    publishedVersion: Type.Integer({ description: 'The version readers see; 0 before the first publish.' }),
+    hasDraft: Type.Boolean({ description: 'Whether the draft differs from what readers see.' }),
+    etag: Type.String({ description: 'Send it as If-Match with PUT.' }),
+    document: Type.Unsafe<RoadmapSource>({
+      type: 'object',
+      description: 'The draft (or, without one, the published source).',
+    }),
+  },
+  { $id: 'AuthoringState', additionalProperties: false },
+);
+export type AuthoringState = Static<typeof AuthoringState>;
+
+export const AuthoredList = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object(
+        {
+          slug: Slug,
+          title: Type.String(),
+          status: Type.Union([Type.Literal('draft'), Type.Literal('published')]),
+          publishedVersion: Type.Integer(),
+          hasDraft: Type.Boolean(),
+          updatedAt: Timestamp,
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { $id: 'AuthoredList', additionalProperties: false },
+);
+
+export const PublishResult = Type.Object(
+  {
+    slug: Slug,
+    version: Type.Integer(),
+    outcome: Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('unchanged')]),
+  },
+  { $id: 'PublishResult', additionalProperties: false },
+);
+
+export const VersionList = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object({ version: Type.Integer(), createdAt: Timestamp }, { additionalProperties: false }),
+    ),
+  },
+  { $id: 'VersionList', additionalProperties: false },
+);
+
+export const DocumentQuery = Type.Object(
+  {
+    version: Type.Optional(
+      Type.Literal('draft', {
+        description: '`draft`: the draft being edited (its authors and admins only).',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const authoringSchemas = [AuthoringState, AuthoredList, PublishResult, VersionList];

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { AppError, notFound } from '../../http/errors.ts';
 import type { Database } from '../../db/client.ts';
 import type { Cache } from '../../infra/cache.ts';
+import type { PubSub } from '../../infra/pubsub.ts';
 import { RENDERER_VERSION, renderMarkdown } from './markdown.ts';
 import * as repo from './repo.ts';
 import type { RoadmapDocument, RoadmapList, RoadmapSource, SearchResult, StepDetail } from './schemas.ts';
@@ -32,8 +33,20 @@ export interface ImportResult {
 const DOCUMENT_TTL_SECONDS = 300;
 const documentKey = (slug: string) => `roadmaps:v1:doc:${slug}`;
 
-export function createRoadmapService(deps: { db: Database; cache: Cache }) {
+/** Every instance drops its cached copy of a roadmap when one of them changes it. */
+const CHANGED_CHANNEL = 'roadmaps:v1:changed';
+
+export function createRoadmapService(deps: { db: Database; cache: Cache; pubsub?: PubSub }) {
   const { db, cache } = deps;
+  const subscribed = deps.pubsub?.subscribe(CHANGED_CHANNEL, (message) => {
+    void cache.delete(documentKey((message as { slug: string }).slug));
+  });
+
+  /** Forgets the cached document here and, through pub/sub, on every other instance. */
+  async function changed(slug: string) {
+    await cache.delete(documentKey(slug));
+    await deps.pubsub?.publish(CHANGED_CHANNEL, { slug });
+  }
   // Cache values are JSON (so Redis can hold them); the encoded bytes of each cached entry are
   // kept beside it, keyed by the entry itself, and go when the entry goes.
   const encoded = new WeakMap<SerializedDocument, DocumentBytes>();
@@ -88,14 +101,22 @@ export function createRoadmapService(deps: { db: Database; cache: Cache }) {
     };
   }
 
-  /** Imports one validated source; unchanged content writes nothing. */
-  async function importSource(source: RoadmapSource): Promise<ImportResult> {
+  /**
+   * Publishes one validated source as a new version; unchanged content writes nothing. With
+   * `draftRevision` (an author's draft), the draft must still be at that revision, and is
+   * cleared in the same transaction.
+   */
+  async function importSource(
+    source: RoadmapSource,
+    options: { draftRevision?: number } = {},
+  ): Promise<ImportResult> {
     let result: Awaited<ReturnType<typeof repo.publishVersion>>;
     try {
       result = await repo.publishVersion(db.primary, {
         source,
         contentHash: hashSource(source),
         steps: stepRows(source),
+        ...(options.draftRevision !== undefined ? { draftRevision: options.draftRevision } : {}),
       });
     } catch (err) {
       if (err instanceof repo.StepIdTakenError) {
@@ -103,9 +124,18 @@ export function createRoadmapService(deps: { db: Database; cache: Cache }) {
           cause: err,
         });
       }
+      if (err instanceof repo.StaleDraftError) {
+        throw new AppError(
+          'precondition_failed',
+          'The draft changed while it was being published. Reload it and publish again.',
+          {
+            cause: err,
+          },
+        );
+      }
       throw err;
     }
-    if (result.outcome !== 'unchanged') await cache.delete(documentKey(source.slug));
+    if (result.outcome !== 'unchanged' || options.draftRevision !== undefined) await changed(source.slug);
     return { slug: source.slug, ...result };
   }
 
@@ -114,7 +144,7 @@ export function createRoadmapService(deps: { db: Database; cache: Cache }) {
     return repo.findIds(db.replica, roadmapSlug, stepSlug);
   }
 
-  return { getDocument, list, getStep, search, importSource, findIds };
+  return { getDocument, list, getStep, search, importSource, findIds, changed, ready: subscribed };
 }
 
 export type RoadmapService = ReturnType<typeof createRoadmapService>;
@@ -154,7 +184,7 @@ export function toDocument(stored: repo.StoredVersion): RoadmapDocument {
     introHtml: renderMarkdown(source.intro),
     version: stored.version,
     updatedAt: stored.updatedAt.toISOString(),
-    status: stored.status,
+    status: stored.status === 'published' ? 'published' : 'draft',
     stepCount,
     requiredStepCount,
     estimatedHours,
