@@ -20,6 +20,8 @@ const NotFound = lazy(() => import('./pages/Profile.tsx').then((m) => ({ default
 const Login = lazy(() => import('./pages/Auth.tsx').then((m) => ({ default: m.Login })));
 const Signup = lazy(() => import('./pages/Auth.tsx').then((m) => ({ default: m.Signup })));
 const ResetPassword = lazy(() => import('./pages/Auth.tsx').then((m) => ({ default: m.ResetPassword })));
+const AuthorList = lazy(() => import('./pages/Author.tsx').then((m) => ({ default: m.AuthorList })));
+const AuthorEdit = lazy(() => import('./pages/Author.tsx').then((m) => ({ default: m.AuthorEdit })));
 const VerifyEmail = lazy(() => import('./pages/Auth.tsx').then((m) => ({ default: m.VerifyEmail })));
 
 const queryClient = new QueryClient({
@@ -48,6 +50,8 @@ const router = createBrowserRouter([
       { path: '/dashboard', element: page(<Dashboard />) },
       { path: '/settings', element: page(<Settings />) },
       { path: '/u/:handle', element: page(<Profile />) },
+      { path: '/author', element: page(<AuthorList />) },
+      { path: '/author/:slug', element: page(<AuthorEdit />) },
       { path: '*', element: page(<NotFound />) },
     ],
   },

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createTestDatabase } from './db.ts';
-import { childEnv, freePort, ROOT, run, SERVER, waitForOk, type Running } from './process.ts';
+import { childEnv, freePort, ROOT, run, runToEnd, SERVER, waitForOk, type Running } from './process.ts';
 
 export const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
 export const ARTIFACTS = path.join(ROOT, 'test-results');
@@ -19,7 +19,10 @@ export interface Site {
   close(): Promise<void>;
 }
 
-export async function startSite(): Promise<Site> {
+/** Starts the server (and Chromium); `admin` is created first with the CLI, as an operator would. */
+export async function startSite(
+  options: { admin?: { email: string; password: string } } = {},
+): Promise<Site> {
   if (!CHROMIUM) {
     throw new Error(
       "Chromium is not installed: run `apt-get install -y chromium` (the browser tests use Debian's).",
@@ -42,6 +45,13 @@ export async function startSite(): Promise<Site> {
     const db = await createTestDatabase();
     extra.DATABASE_URL = db.url!;
     closeDb = () => db.close();
+  }
+  if (options.admin) {
+    const made = await runToEnd(['bin/waymark.js', 'user', 'create-admin', '--email', options.admin.email], {
+      ...childEnv(extra),
+      WAYMARK_ADMIN_PASSWORD: options.admin.password,
+    });
+    if (made.code !== 0) throw new Error(`create-admin failed: ${made.output}`);
   }
   const server = run(SERVER, childEnv(extra));
   await waitForOk(`${base}/readyz`, server);

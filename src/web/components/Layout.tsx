@@ -64,6 +64,7 @@ export function Layout({ children }: { children?: ReactNode }) {
           {status === 'signed-in' ? (
             <>
               <NavLink to="/dashboard">Dashboard</NavLink>
+              {user && user.role !== 'learner' ? <NavLink to="/author">Author</NavLink> : null}
               <NavLink to="/settings">Settings</NavLink>
               <button
                 type="button"

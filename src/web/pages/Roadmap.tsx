@@ -1,10 +1,9 @@
 // The roadmap page: everything the roadmap says, in order — intro, layers of numbered steps
 // marked required or optional, the milestone between layers, comparison tables, FAQ — and,
 // for the learner, a status on every step, progress bars and the next step.
-import type { KeyboardEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { ErrorMessage, Loading, ProgressBar, usePageMeta } from '../components/common.tsx';
-import { STATUS_KEYS, StatusControl } from '../components/StatusControl.tsx';
+import { RoadmapView } from '../components/RoadmapView.tsx';
 import { useRoadmap, useStepStatuses } from '../queries.ts';
 import type { RoadmapDocument, StepStatus } from '../types.ts';
 
@@ -44,17 +43,6 @@ export default function Roadmap() {
     return required.filter((s) => s.position <= position).every((s) => statuses[s.slug] === 'done');
   };
 
-  const onStepKey = (event: KeyboardEvent<HTMLLIElement>, stepSlug: string) => {
-    if (event.altKey || event.ctrlKey || event.metaKey) return;
-    const target = event.target as HTMLElement;
-    if (target.tagName === 'INPUT' && (target as HTMLInputElement).type === 'text') return;
-    const next = STATUS_KEYS[event.key.toLowerCase()];
-    if (next) {
-      event.preventDefault();
-      progress.set(stepSlug, next);
-    }
-  };
-
   return (
     <article className="roadmap">
       <header className="roadmap-header">
@@ -88,113 +76,13 @@ export default function Roadmap() {
         <kbd>r</kbd> reset.
       </p>
 
-      {doc.layers.map((layer, index) => (
-        <section key={layer.slug} className="layer" aria-labelledby={`layer-${layer.slug}`}>
-          <h2 id={`layer-${layer.slug}`}>
-            <span className="layer-number">Layer {index + 1}</span> {layer.title}
-          </h2>
-          <p>{layer.summary}</p>
-          <ol className="steps" start={layer.steps[0]?.position}>
-            {layer.steps.map((step) => {
-              const status = statuses[step.slug] ?? 'todo';
-              return (
-                <li
-                  key={step.slug}
-                  id={`step-${step.slug}`}
-                  className={`step ${step.required ? 'required' : 'optional'} status-${status}${next?.slug === step.slug ? ' next' : ''}`}
-                  tabIndex={0}
-                  aria-label={`Step ${step.position}: ${step.title}, ${step.required ? 'required' : 'optional'}`}
-                  onKeyDown={(e) => onStepKey(e, step.slug)}
-                >
-                  <div className="step-head">
-                    <span className="step-number" aria-hidden="true">
-                      {step.position}
-                    </span>
-                    <h3>
-                      <Link to={`/roadmaps/${doc.slug}/steps/${step.slug}`}>{step.title}</Link>
-                    </h3>
-                    <span className={`badge ${step.required ? 'badge-required' : 'badge-optional'}`}>
-                      {step.required ? 'Required' : 'Optional'}
-                    </span>
-                    {next?.slug === step.slug ? <span className="badge badge-next">Next step</span> : null}
-                  </div>
-                  <p>{step.summary}</p>
-                  <p className="meta">About {step.estimatedHours} hours</p>
-                  <StatusControl
-                    name={step.slug}
-                    label={step.title}
-                    status={status}
-                    onChange={(value) => progress.set(step.slug, value)}
-                  />
-                </li>
-              );
-            })}
-          </ol>
-          {layer.steps
-            .filter((step) => milestoneAfter.has(step.slug))
-            .map((step) => {
-              const milestone = milestoneAfter.get(step.slug)!;
-              const isReached = reached(step.slug);
-              return (
-                <aside
-                  key={milestone.slug}
-                  className={`milestone${isReached ? ' reached' : ''}`}
-                  aria-labelledby={`milestone-${milestone.slug}`}
-                >
-                  <p className="eyebrow">Milestone · {isReached ? 'Reached ✓' : 'Not reached yet'}</p>
-                  <h3 id={`milestone-${milestone.slug}`}>{milestone.title}</h3>
-                  <div className="prose" dangerouslySetInnerHTML={{ __html: milestone.descriptionHtml }} />
-                </aside>
-              );
-            })}
-        </section>
-      ))}
-
-      {doc.comparisons.map((table) => (
-        <section key={table.slug} className="comparison" aria-labelledby={`table-${table.slug}`}>
-          <h2 id={`table-${table.slug}`}>{table.title}</h2>
-          <div className="table-scroll" tabIndex={0} role="region" aria-labelledby={`table-${table.slug}`}>
-            <table>
-              <thead>
-                <tr>
-                  {table.columns.map((c) => (
-                    <th key={c} scope="col">
-                      {c}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {table.rows.map((cells) => (
-                  <tr key={cells[0]}>
-                    {cells.map((cell, i) =>
-                      i === 0 ? (
-                        <th key={i} scope="row">
-                          {cell}
-                        </th>
-                      ) : (
-                        <td key={i}>{cell}</td>
-                      ),
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </section>
-      ))}
-
-      {doc.faq.length > 0 ? (
-        <section className="faq" aria-labelledby="faq">
-          <h2 id="faq">Frequently asked questions</h2>
-          {doc.faq.map((f) => (
-            <details key={f.question}>
-              <summary>{f.question}</summary>
-              <div className="prose" dangerouslySetInnerHTML={{ __html: f.answerHtml }} />
-            </details>
-          ))}
-        </section>
-      ) : null}
+      <RoadmapView
+        doc={doc}
+        statuses={statuses}
+        next={next?.slug}
+        onSet={(step, value) => progress.set(step, value)}
+        reached={reached}
+      />
 
       <section className="cta" aria-labelledby="cta">
         <h2 id="cta">{doc.callToAction.title}</h2>

@@ -1,0 +1,136 @@
+/// <reference lib="dom" />
+// Authoring in the browser: an author writes a two-step roadmap in the editor, publishes it,
+// and a learner in another browser finds it in the catalog.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessibilityViolations, screenshot, startSite, type Site } from '../helpers/browser.ts';
+
+const admin = { email: 'admin@example.com', password: 'the admin passphrase here' };
+const author = { email: `author-${Date.now()}@example.com`, password: 'an author passphrase here' };
+let site: Site;
+beforeAll(async () => {
+  site = await startSite({ admin });
+});
+afterAll(async () => site?.close());
+
+async function signIn(page: Page, who: { email: string; password: string }) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL('**/dashboard');
+}
+
+/** An access token for API calls made from the page, from its session cookie. */
+const token = (page: Page) =>
+  page.evaluate(async () => {
+    const res = await fetch('/api/v1/auth/refresh', {
+      method: 'POST',
+      headers: { 'x-waymark-client': 'web', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    return ((await res.json()) as { accessToken: string }).accessToken;
+  });
+
+describe('an author', () => {
+  it('writes a two-step roadmap, publishes it, and a learner sees it in the catalog', async () => {
+    // The author signs up; the admin gives them the author role.
+    const authorContext = await site.browser.newContext({
+      baseURL: site.base,
+      viewport: { width: 1400, height: 900 },
+    });
+    const page = await authorContext.newPage();
+    await page.goto('/signup');
+    await page.getByLabel('Name').fill('Ada Author');
+    await page.getByLabel('Email').fill(author.email);
+    await page.getByLabel('Password').fill(author.password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL('**/dashboard');
+    const authorId = await page.evaluate(
+      async (t) => {
+        const me = await fetch('/api/v1/me', { headers: { authorization: `Bearer ${t}` } });
+        return ((await me.json()) as { id: string }).id;
+      },
+      await token(page),
+    );
+
+    const adminContext = await site.browser.newContext({ baseURL: site.base });
+    const adminPage = await adminContext.newPage();
+    await signIn(adminPage, admin);
+    const promoted = await adminPage.evaluate(
+      async ([t, id]) =>
+        (
+          await fetch(`/api/v1/admin/users/${id}`, {
+            method: 'PATCH',
+            headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ role: 'author' }),
+          })
+        ).status,
+      [await token(adminPage), authorId] as const,
+    );
+    expect(promoted).toBe(200);
+
+    // Signed in again, the author has the Author area.
+    await page.getByRole('button', { name: /Sign out/ }).click();
+    await signIn(page, author);
+    await page.getByRole('link', { name: 'Author' }).click();
+    await page.waitForURL('**/author');
+    await page.getByLabel('Title').fill('Browser Testing Basics');
+    await page.getByRole('button', { name: 'Create draft' }).click();
+    await page.waitForURL('**/author/browser-testing-basics');
+
+    // Two steps: rename the first, add a second, make it optional; the preview follows.
+    await page.getByLabel('Step title').first().fill('Write a first test');
+    await page.getByRole('button', { name: 'Add a step to Basics' }).click();
+    await page.getByLabel('Step title').nth(1).fill('Run it in CI');
+    await page.getByLabel('Required step').nth(1).uncheck();
+    const preview = page.locator('.editor-preview');
+    await expect.poll(() => preview.locator('li.step').count()).toBe(2);
+    await expect
+      .poll(() => preview.locator('li.step h3').allTextContents())
+      .toEqual(['Write a first test', 'Run it in CI']);
+    // Reorder with the buttons, then back.
+    await page.getByRole('button', { name: 'Move step Run it in CI up' }).click();
+    await expect.poll(() => preview.locator('li.step h3').first().textContent()).toBe('Run it in CI');
+    await page.getByRole('button', { name: 'Move step Run it in CI down' }).click();
+    await expect.poll(() => preview.locator('li.step h3').first().textContent()).toBe('Write a first test');
+
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Save draft' }).isDisabled()).toBe(true);
+    await screenshot(page, 'author-editor');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByText('Published as version 1.').waitFor();
+
+    // A learner, in another browser, finds it in the catalog and opens it.
+    const learnerContext = await site.browser.newContext({ baseURL: site.base });
+    const learner = await learnerContext.newPage();
+    await learner.goto('/');
+    await learner.getByRole('link', { name: 'Browser Testing Basics' }).click();
+    await learner.waitForURL('**/roadmaps/browser-testing-basics');
+    await expect
+      .poll(() => learner.locator('li.step h3').allTextContents())
+      .toEqual(['Write a first test', 'Run it in CI']);
+    expect(await learner.locator('li.step .badge-optional').count()).toBe(1);
+    await Promise.all([authorContext.close(), adminContext.close(), learnerContext.close()]);
+  });
+
+  it('is told of a conflicting save instead of overwriting it', async () => {
+    const context = await site.browser.newContext({
+      baseURL: site.base,
+      viewport: { width: 1400, height: 900 },
+    });
+    const first = await context.newPage();
+    await signIn(first, author);
+    await first.goto('/author/browser-testing-basics');
+    const second = await context.newPage();
+    await second.goto('/author/browser-testing-basics');
+    await second.getByLabel('Summary', { exact: true }).fill('Saved first, from another tab.');
+    await second.getByRole('button', { name: 'Save draft' }).click();
+    await expect.poll(() => second.getByRole('button', { name: 'Save draft' }).isDisabled()).toBe(true);
+    await first.getByLabel('Summary', { exact: true }).fill('Saved second, from a stale tab.');
+    await first.getByRole('button', { name: 'Save draft' }).click();
+    await first.getByText(/Someone else saved this roadmap since you opened it/).waitFor();
+    await context.close();
+  });
+});
