@@ -64,7 +64,7 @@ export interface AppDeps {
   pubsub?: PubSub;
   /** Outgoing mail; by default SMTP_URL's server, or the outbox table. */
   mailer?: Mailer;
-  /** Redis for the rate-limit counters; in-process when absent. */
+  /** Redis for rate-limit counters and readiness; in-process limits when absent. */
   redis?: Redis;
   /** Sign-in providers by id; by default those the configuration enables. */
   providers?: Map<string, OAuthProvider>;
@@ -95,6 +95,7 @@ class AccessLog extends LogController {
 
   override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply) {
     const line = {
+      userId: request.user?.userId,
       method: request.method,
       url: request.url,
       route: request.routeOptions.url,
@@ -197,9 +198,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(securityHeaders);
   // Swagger collects routes as they are added: it goes before every route, /metrics included.
   await app.register(docs, { publicUrl: config.publicUrl, version: VERSION });
-  await app.register(metrics, { defaultMetrics: deps.processMetrics ?? false });
+  await app.register(metrics, {
+    defaultMetrics: deps.processMetrics ?? false,
+    cache: deps.cache,
+    db: deps.db,
+    redis: deps.redis,
+  });
   await app.register(cookie);
-  await app.register(rateLimits, { perMinute: config.rateLimitPerMinute, redis: deps.redis });
+  await app.register(rateLimits, {
+    perMinute: config.rateLimitPerMinute,
+    redis: deps.redis,
+    onFallback: () => app.metrics.rateLimitFallbacks.inc(),
+  });
   await app.register(auth, { service: services.auth });
 
   for (const schema of [
@@ -215,7 +225,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.addSchema(schema);
   }
 
-  await app.register(healthRoutes, { checks: [{ name: 'database', check: () => deps.db.ping() }] });
+  const redis = deps.redis;
+  await app.register(healthRoutes, {
+    checks: [
+      { name: 'database', check: () => deps.db.ping() },
+      ...(redis ? [{ name: 'redis', optional: true, check: async () => void (await redis.ping()) }] : []),
+    ],
+  });
   await app.register(roadmapRoutes, { service: services.roadmaps, authoring: services.authoring });
   await app.register(authoringRoutes, { service: services.authoring });
   await app.register(authRoutes, {
@@ -229,7 +245,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(progressRoutes, { service: services.progress });
   await app.register(habitRoutes, { service: services.habits });
   await app.register(accountRoutes, { service: services.account });
-  await app.register(eventRoutes, { service: services.events });
+  await app.register(eventRoutes, {
+    service: services.events,
+    onStreamCountChange: (delta) => app.metrics.sseConnections.inc(delta),
+  });
   await app.register(web, { dir: config.webDir });
 
   return app;

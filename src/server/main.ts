@@ -5,19 +5,33 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { DirLockedError } from './db/lock.ts';
-import { createMemoryCache } from './infra/cache.ts';
 import { importContentDir } from './modules/roadmaps/files.ts';
-import { openConfiguredDatabase } from './runtime.ts';
+import type { FastifyBaseLogger } from 'fastify';
+import { openConfiguredDatabase, openConfiguredInfra } from './runtime.ts';
 
 export async function start(config: Config) {
   const started = performance.now();
   const db: Database = await openConfiguredDatabase(config);
-  const app = await buildApp({ config, db, cache: createMemoryCache(), processMetrics: true });
+  // Redis problems are logged by the app's logger, which exists once the app does.
+  const logger: { current?: FastifyBaseLogger } = {};
+  const infra = await openConfiguredInfra(config, {
+    log: { warn: (obj: object, msg: string) => logger.current?.warn(obj, msg) },
+  });
+  const app = await buildApp({
+    config,
+    db,
+    cache: infra.cache,
+    ...(infra.pubsub ? { pubsub: infra.pubsub } : {}),
+    ...(infra.redis ? { redis: infra.redis } : {}),
+    processMetrics: true,
+  });
+  logger.current = app.log;
 
   const content = await importContentDir(app.services.roadmaps, config.contentDir);
   if (content.problems.length > 0) {
     for (const p of content.problems) app.log.error(`${p.file}: ${p.path} ${p.message}`);
     await app.close();
+    await infra.close();
     await db.close();
     throw new Error(
       `The roadmap files in ${config.contentDir} have ${content.problems.length} problem(s), listed above. ` +
@@ -32,12 +46,13 @@ export async function start(config: Config) {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info(`${signal} received: finishing in-flight requests, then exiting`);
     await app.close();
+    await infra.close();
     await db.close();
   });
 
   await app.listen({ port: config.port, host: config.host });
   app.log.info(
-    `Waymark ${config.databaseUrl ? 'on PostgreSQL' : `with PGlite in ${config.dataDir}`} ready in ` +
+    `Waymark ${config.databaseUrl ? 'on PostgreSQL' : `with PGlite in ${config.dataDir}`}${config.redisUrl ? ' and Redis' : ''} ready in ` +
       `${Math.round(performance.now() - started)} ms — API reference at ${config.publicUrl}/api/docs`,
   );
   return app;

@@ -1,8 +1,12 @@
 // Opening what the app depends on, shared by the server and the CLI: the database chosen by
-// the configuration (migrated), and the cache.
+// the configuration (migrated), and the cache, pub/sub and Redis connection.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.ts';
+import type { Redis } from 'ioredis';
 import { openPglite, openPostgres, type Database } from './db/client.ts';
+import { createMemoryCache, createRedisCache, type Cache } from './infra/cache.ts';
+import { createRedisPubSub, type PubSub } from './infra/pubsub.ts';
+import { createRedis } from './infra/redis.ts';
 
 export async function openConfiguredDatabase(
   config: Config,
@@ -22,4 +26,54 @@ export async function openConfiguredDatabase(
     throw err;
   }
   return db;
+}
+
+export interface Infra {
+  cache: Cache;
+  pubsub: PubSub | undefined;
+  redis: Redis | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Cache, pub/sub and the Redis connection they share: in this process without REDIS_URL, on
+ * Redis with it (`namespace` prefixes every key and channel; tests give each app its own).
+ */
+export async function openConfiguredInfra(
+  config: Pick<Config, 'redisUrl'>,
+  options: {
+    namespace?: string;
+    commandTimeoutMs?: number;
+    log?: { warn(obj: object, msg: string): void };
+  } = {},
+): Promise<Infra> {
+  if (!config.redisUrl) {
+    return { cache: createMemoryCache(), pubsub: undefined, redis: undefined, close: async () => {} };
+  }
+  const namespace = options.namespace ?? 'waymark:';
+  const onError = (err: Error) => options.log?.warn({ err }, 'Redis does not answer; serving without it');
+  const redis = createRedis({
+    url: config.redisUrl,
+    namespace,
+    onError,
+    commandTimeoutMs: options.commandTimeoutMs,
+  });
+  const subscriber = createRedis({ url: config.redisUrl, namespace, onError }, 'subscriber');
+  // Commands fail fast while disconnected (no offline queue): give the first connection a
+  // moment, so a healthy Redis is used from the first request. A Redis that is down does not
+  // hold the start up — the instance starts degraded and connects when it can.
+  await Promise.race([
+    // (not events.once: it rejects on the first 'error', and a refused connection is one)
+    Promise.all([redis, subscriber].map((r) => new Promise((resolve) => r.once('ready', resolve)))),
+    new Promise((resolve) => setTimeout(resolve, 2000).unref()),
+  ]);
+  return {
+    cache: createRedisCache(redis),
+    pubsub: createRedisPubSub({ publisher: redis, subscriber, namespace }),
+    redis,
+    async close() {
+      subscriber.disconnect();
+      redis.disconnect();
+    },
+  };
 }

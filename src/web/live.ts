@@ -40,6 +40,8 @@ export function useLiveEvents() {
           }
           if (!res.ok || !res.body) throw new Error(`events: ${res.status}`);
           delay = 1000;
+          // Connected (or back): whatever changed while we were not listening is read afresh.
+          void queryClient.invalidateQueries({ queryKey: ['me'] });
           const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
           let buffer = '';
           for (;;) {

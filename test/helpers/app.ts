@@ -3,7 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppDeps } from '../../src/server/app.ts';
 import { loadConfig, type Config } from '../../src/server/config.ts';
 import type { Database } from '../../src/server/db/client.ts';
-import { createMemoryCache, type Cache } from '../../src/server/infra/cache.ts';
+import type { Cache } from '../../src/server/infra/cache.ts';
+import { openConfiguredInfra } from '../../src/server/runtime.ts';
+import { randomBytes } from 'node:crypto';
 import { generateKeyPair } from '../../src/server/modules/auth/tokens.ts';
 import { createTestDatabase } from './db.ts';
 
@@ -21,14 +23,40 @@ export interface TestApp {
 
 export async function createTestApp(
   env: Record<string, string> = {},
-  deps: Partial<Pick<AppDeps, 'mailer' | 'providers' | 'pubsub'>> = {},
+  deps: Partial<Pick<AppDeps, 'mailer' | 'providers' | 'pubsub'>> & {
+    /** Share a database with another test app (two instances of one deployment). */
+    db?: Database;
+    /** The Redis namespace (instances of one deployment share it). */
+    namespace?: string;
+  } = {},
   /** Runs before the app is ready: add hooks here. */
   configure?: (app: FastifyInstance) => void,
 ): Promise<TestApp> {
-  const config = loadConfig({ NODE_ENV: 'test', ...TEST_KEYS_ENV, ...env });
-  const db = await createTestDatabase();
-  const cache = createMemoryCache();
-  const app = await buildApp({ config, db, cache, logger: false, ...deps });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    ...TEST_KEYS_ENV,
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    ...env,
+  });
+  const { db: sharedDb, namespace, ...appDeps } = deps;
+  const db = sharedDb ?? (await createTestDatabase());
+  // With REDIS_URL (CI), the same tests run on Redis: each app in a namespace of its own.
+  // A loaded CI machine can be slow to answer: a generous timeout keeps the tests on the Redis
+  // path rather than the degraded one (which has tests of its own).
+  const infra = await openConfiguredInfra(config, {
+    namespace: namespace ?? `waymark-test:${randomBytes(6).toString('hex')}:`,
+    commandTimeoutMs: 5000,
+  });
+  const cache = infra.cache;
+  const app = await buildApp({
+    config,
+    db,
+    cache,
+    logger: false,
+    ...(infra.pubsub ? { pubsub: infra.pubsub } : {}),
+    ...(infra.redis ? { redis: infra.redis } : {}),
+    ...appDeps,
+  });
   configure?.(app);
   await app.ready();
   return {
@@ -38,7 +66,8 @@ export async function createTestApp(
     config,
     async close() {
       await app.close();
-      await db.close();
+      await infra.close();
+      if (!sharedDb) await db.close();
     },
   };
 }

@@ -30,6 +30,8 @@ export interface Database {
   migrate(): Promise<void>;
   /** Resolves when every configured database answers a trivial query. */
   ping(): Promise<void>;
+  /** Connection counts of each pool (node-postgres only). */
+  poolStats?(): Record<string, { total: number; idle: number; waiting: number }>;
   close(): Promise<void>;
 }
 
@@ -84,6 +86,14 @@ export function openPostgres(options: PostgresOptions): Database {
     },
     async ping() {
       await Promise.all([primaryPool.query('select 1'), replicaPool?.query('select 1')]);
+    },
+    poolStats() {
+      const stats = (pool: pg.Pool) => ({
+        total: pool.totalCount,
+        idle: pool.idleCount,
+        waiting: pool.waitingCount,
+      });
+      return { primary: stats(primaryPool), ...(replicaPool ? { replica: stats(replicaPool) } : {}) };
     },
     async close() {
       await Promise.all([primaryPool.end(), replicaPool?.end()]);

@@ -3,17 +3,109 @@
 // bounded), plus the process metrics prom-client collects. Each app has its own registry.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { Redis } from 'ioredis';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Database } from '../db/client.ts';
+import type { Cache } from '../infra/cache.ts';
+
+export interface AppMetrics {
+  registry: Registry;
+  sseConnections: Gauge;
+  rateLimitRejections: Counter;
+  rateLimitFallbacks: Counter;
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
-    metrics: Registry;
+    metrics: AppMetrics;
   }
 }
 
-async function metrics(app: FastifyInstance, options: { defaultMetrics?: boolean }) {
+/** A counter whose value lives elsewhere (a running total), read at each scrape. */
+function mirroredCounter(registry: Registry, name: string, help: string, read: () => number) {
+  let seen = 0;
+  new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      const now = read();
+      if (now > seen) this.inc(now - seen);
+      seen = now;
+    },
+  });
+}
+
+async function metrics(
+  app: FastifyInstance,
+  options: { defaultMetrics?: boolean; cache?: Cache; db?: Database; redis?: Redis | undefined },
+) {
   const registry = new Registry();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'waymark_' });
+  const { cache, db, redis } = options;
+  if (cache) {
+    mirroredCounter(
+      registry,
+      'waymark_cache_hits_total',
+      'Cache lookups that found the value',
+      () => cache.stats().hits,
+    );
+    mirroredCounter(
+      registry,
+      'waymark_cache_misses_total',
+      'Cache lookups that went to the database',
+      () => cache.stats().misses,
+    );
+    mirroredCounter(
+      registry,
+      'waymark_cache_errors_total',
+      'Cache commands Redis did not answer',
+      () => cache.stats().errors,
+    );
+  }
+  if (db?.poolStats) {
+    new Gauge({
+      name: 'waymark_db_pool_connections',
+      help: 'Database pool connections by pool and state',
+      labelNames: ['pool', 'state'] as const,
+      registers: [registry],
+      collect() {
+        for (const [pool, stats] of Object.entries(db.poolStats!())) {
+          this.set({ pool, state: 'total' }, stats.total);
+          this.set({ pool, state: 'idle' }, stats.idle);
+          this.set({ pool, state: 'waiting' }, stats.waiting);
+        }
+      },
+    });
+  }
+  if (redis) {
+    new Gauge({
+      name: 'waymark_redis_up',
+      help: '1 while the Redis connection is ready',
+      registers: [registry],
+      collect() {
+        this.set(redis.status === 'ready' ? 1 : 0);
+      },
+    });
+  }
+  const appMetrics: AppMetrics = {
+    registry,
+    sseConnections: new Gauge({
+      name: 'waymark_sse_connections',
+      help: 'Open event streams',
+      registers: [registry],
+    }),
+    rateLimitRejections: new Counter({
+      name: 'waymark_rate_limit_rejections_total',
+      help: 'Requests refused with 429',
+      registers: [registry],
+    }),
+    rateLimitFallbacks: new Counter({
+      name: 'waymark_rate_limit_fallbacks_total',
+      help: 'Rate-limit checks counted in this process because Redis did not answer',
+      registers: [registry],
+    }),
+  };
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request latency by method, route template and status code',
@@ -21,9 +113,10 @@ async function metrics(app: FastifyInstance, options: { defaultMetrics?: boolean
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  app.decorate('metrics', registry);
+  app.decorate('metrics', appMetrics);
 
   app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode === 429) appMetrics.rateLimitRejections.inc();
     duration.observe(
       {
         method: request.method,

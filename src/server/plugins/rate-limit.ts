@@ -6,15 +6,74 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
 import { AppError } from '../http/errors.ts';
 
-async function limits(app: FastifyInstance, options: { perMinute: number; redis?: Redis | undefined }) {
+// The plugin's own stores (it exports no other way to reach them).
+const require = createRequire(import.meta.url);
+type Callback = (err: Error | null, result?: { current: number; ttl: number }) => void;
+interface Store {
+  incr(key: string, cb: Callback, timeWindow: number, max: number): void;
+  read(key: string, cb: Callback, timeWindow: number, max: number): void;
+  child(routeOptions: unknown): Store;
+}
+type StoreClass = new (...args: unknown[]) => Store;
+const RedisStore = require('@fastify/rate-limit/store/RedisStore.js') as StoreClass;
+const LocalStore = require('@fastify/rate-limit/store/LocalStore.js') as StoreClass;
+
+/**
+ * Counters in Redis, shared by every instance — and, while Redis does not answer, in this
+ * process: limits then hold per instance instead of not at all (the plugin's `skipOnError`
+ * would let everything through, and failing closed would lock everyone out).
+ */
+function fallbackStore(redis: Redis, onFallback: () => void): StoreClass {
+  class FallbackStore implements Store {
+    private readonly shared: Store;
+    private readonly local: Store;
+    constructor(
+      params: { continueExceeding?: boolean; exponentialBackoff?: boolean },
+      shared?: Store,
+      local?: Store,
+    ) {
+      this.shared =
+        shared ?? new RedisStore(params.continueExceeding, params.exponentialBackoff, redis, 'v1:rl:');
+      this.local = local ?? new LocalStore(params.continueExceeding, params.exponentialBackoff);
+    }
+    private either(method: 'incr' | 'read', key: string, cb: Callback, timeWindow: number, max: number) {
+      this.shared[method](
+        key,
+        (err, result) => {
+          if (!err) return cb(null, result);
+          onFallback();
+          this.local[method](key, cb, timeWindow, max);
+        },
+        timeWindow,
+        max,
+      );
+    }
+    incr(key: string, cb: Callback, timeWindow: number, max: number) {
+      this.either('incr', key, cb, timeWindow, max);
+    }
+    read(key: string, cb: Callback, timeWindow: number, max: number) {
+      this.either('read', key, cb, timeWindow, max);
+    }
+    child(routeOptions: unknown): Store {
+      return new FallbackStore({}, this.shared.child(routeOptions), this.local.child(routeOptions));
+    }
+  }
+  return FallbackStore as unknown as StoreClass;
+}
+
+async function limits(
+  app: FastifyInstance,
+  options: { perMinute: number; redis?: Redis | undefined; onFallback?: () => void },
+) {
   await app.register(rateLimit, {
     global: options.perMinute > 0,
     max: options.perMinute,
     timeWindow: 60_000,
     enableDraftSpec: true,
-    ...(options.redis ? { redis: options.redis, nameSpace: 'waymark:v1:rl:' } : {}),
+    ...(options.redis ? { store: fallbackStore(options.redis, options.onFallback ?? (() => {})) } : {}),
     errorResponseBuilder: (_request, context) =>
       new AppError(
         'rate_limited',

@@ -5,6 +5,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 export interface ReadinessCheck {
   name: string;
   check: () => Promise<void>;
+  /**
+   * Reported but not required: the instance still serves without it (Redis — reads go to the
+   * database, limits count per instance), so a load balancer must not take every instance out
+   * at once when it is down.
+   */
+  optional?: boolean;
 }
 
 const Health = Type.Object({ status: Type.Literal('ok') });
@@ -40,7 +46,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: ReadinessCheck[] 
       schema: {
         tags,
         summary: 'Readiness: every dependency answers',
-        description: '503 while the database (or Redis, when configured) does not answer within 2 s.',
+        description:
+          '503 while the database does not answer within 2 s. Redis, when configured, is reported (`down`) but does not make the instance unready: it keeps serving without it.',
         response: { 200: Readiness, 503: Readiness },
       },
     },
@@ -56,7 +63,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: ReadinessCheck[] 
           }
         }),
       );
-      const ready = results.every(([, state]) => state === 'up');
+      const optional = new Set(checks.filter((c) => c.optional).map((c) => c.name));
+      const ready = results.every(([name, state]) => state === 'up' || optional.has(name));
       return reply
         .code(ready ? 200 : 503)
         .send({ status: ready ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
