@@ -7,7 +7,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // The browser tests need Chromium and run on their own: npm run test:browser.
-    exclude: ['test/browser/**', 'node_modules/**'],
+    // and so do the multi-instance tests: npm run test:scale.
+    exclude: ['test/browser/**', 'test/scale/**', 'node_modules/**'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
