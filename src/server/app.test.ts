@@ -147,6 +147,12 @@ describe('readiness when the database is gone', () => {
     const res = await other.app.inject({ url: '/readyz' });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ status: 'unavailable', checks: { database: 'down' } });
+    // Requests that need it answer 503 problem+json, not a 500.
+    const read = await other.app.inject({ url: '/api/v1/roadmaps?limit=1' });
+    expect(read.statusCode).toBe(503);
+    expect(read.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(read.headers['retry-after']).toBe('5');
+    expect(read.json().detail).toMatch(/database is not answering/);
     await other.app.close();
   });
 });

@@ -7,6 +7,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import FindMyWay from 'find-my-way';
 import { STATUS_CODES } from 'node:http';
+import { isDatabaseUnavailable } from '../db/errors.ts';
 import { AppError, ERROR_CODES, type FieldError } from '../http/errors.ts';
 import type { Problem } from '../http/schemas.ts';
 
@@ -156,6 +157,20 @@ async function errorHandling(app: FastifyInstance) {
         reply,
         { type: 'about:blank', title: STATUS_CODES[status] ?? 'Client error', status, detail: error.message },
         retryAfter(reply),
+      );
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.error({ err: error }, 'database unavailable');
+      return sendProblem(
+        request,
+        reply,
+        {
+          type: problemType('unavailable'),
+          title: ERROR_CODES.unavailable.title,
+          status: 503,
+          detail: 'The database is not answering right now. Nothing was changed; try again in a few seconds.',
+        },
+        { 'retry-after': '5' },
       );
     }
     request.log.error({ err: error }, 'unhandled error');
