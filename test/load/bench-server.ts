@@ -5,14 +5,20 @@
 import Fastify from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
 import { loadConfig } from '../../src/server/config.ts';
-import { createMemoryCache } from '../../src/server/infra/cache.ts';
 import { importContentDir } from '../../src/server/modules/roadmaps/files.ts';
 import * as progressRepo from '../../src/server/modules/progress/repo.ts';
-import { openConfiguredDatabase } from '../../src/server/runtime.ts';
+import { openConfiguredDatabase, openConfiguredInfra } from '../../src/server/runtime.ts';
 
 const config = loadConfig();
 const db = await openConfiguredDatabase(config);
-const app = await buildApp({ config, db, cache: createMemoryCache() });
+const infra = await openConfiguredInfra(config);
+const app = await buildApp({
+  config,
+  db,
+  cache: infra.cache,
+  ...(infra.pubsub ? { pubsub: infra.pubsub } : {}),
+  ...(infra.redis ? { redis: infra.redis } : {}),
+});
 const content = await importContentDir(app.services.roadmaps, config.contentDir);
 if (content.problems.length > 0) throw new Error('bundled content is invalid');
 await app.listen({ port: config.port, host: '127.0.0.1' });
@@ -37,6 +43,7 @@ console.log('ready');
 process.on('SIGTERM', async () => {
   await bare.close();
   await app.close();
+  await infra.close();
   await db.close();
   process.exit(0);
 });

@@ -4,6 +4,9 @@
 //   npm run bench                      PGlite in a fresh temp data dir
 //   DATABASE_URL=… npm run bench       on PostgreSQL (a database the bench may create tables in)
 //   npm run bench -- --duration 6      shorter runs
+//   DATABASE_URL=… npm run bench -- --redis
+//                                      the same on PostgreSQL and Redis, plus the read path through
+//                                      nginx with one and with two instances
 //
 // Scenarios:
 //   read       the cached roadmap document vs a bare node:http server sending the same bytes
@@ -14,7 +17,7 @@
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,13 +29,20 @@ const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '15' },
     connections: { type: 'string', default: '50' },
+    redis: { type: 'boolean', default: false },
   },
 });
+if (values.redis && !process.env.DATABASE_URL) {
+  throw new Error(
+    '--redis runs on PostgreSQL and Redis: set DATABASE_URL (and REDIS_URL, default redis://127.0.0.1:6379/0).',
+  );
+}
+const REDIS_URL = values.redis ? (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0') : undefined;
 const DURATION = Number(values.duration);
 const ROUNDS = 3;
 const CONNECTIONS = Number(values.connections);
 const DOC = '/api/v1/roadmaps/backend-developer';
-const database = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+const database = `${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}${values.redis ? ' + Redis' : ''}`;
 const keys = generateKeyPair();
 let failures = 0;
 
@@ -131,7 +141,8 @@ async function compare(
   const b = median(baselineRuns);
   row(baselineName, b);
   row(name, s);
-  console.log(verdict(`ratio ${(s.rps / b.rps).toFixed(2)}`, Number((s.rps / b.rps).toFixed(2)), target));
+  const ratio = Number((s.rps / b.rps).toFixed(2));
+  console.log(target === undefined ? `ratio ${ratio}` : verdict(`ratio ${ratio}`, ratio, target));
   return s;
 }
 
@@ -154,6 +165,7 @@ const serverEnv = {
   NODE_ENV: 'production',
   JWT_PRIVATE_KEY: keys.privateKeyPem,
   JWT_PUBLIC_KEY: keys.publicKeyPem,
+  ...(REDIS_URL ? { REDIS_URL } : {}),
 };
 
 let started = performance.now();
@@ -292,6 +304,47 @@ await compare(
 await stop(benchServer);
 await rm(dataDir, { recursive: true, force: true });
 await rm(progressDir, { recursive: true, force: true });
+
+if (values.redis) {
+  // ---------------------------------------------------------------------------------------------
+  // Scale-out: the read path through nginx, with one instance and with two.
+  const ports = [await freePort(), await freePort()];
+  const instances = ports.map((p) =>
+    spawnNode('src/server/main.ts', { ...serverEnv, PORT: String(p), LOG_LEVEL: 'warn' }),
+  );
+  await Promise.all(
+    instances.map((child, i) =>
+      timeToFirst200(`http://127.0.0.1:${ports[i]}/readyz`, child, performance.now()),
+    ),
+  );
+  const template = await readFile(path.join(ROOT, 'test/scale/nginx.conf.template'), 'utf8');
+  const throughNginx = async (upstreams: [string, string]) => {
+    const prefix = await mkdtemp(path.join(os.tmpdir(), 'waymark-bench-nginx-'));
+    const nginxPort = await freePort();
+    const conf = template
+      .replaceAll('{{PREFIX}}', prefix)
+      .replace('{{PORT}}', String(nginxPort))
+      .replace('{{UPSTREAM_A}}', upstreams[0])
+      .replace('{{UPSTREAM_B}}', upstreams[1]);
+    await writeFile(path.join(prefix, 'nginx.conf'), conf);
+    const nginx = spawn('nginx', ['-p', prefix, '-c', path.join(prefix, 'nginx.conf'), '-g', 'daemon off;'], {
+      stdio: 'ignore',
+    });
+    await timeToFirst200(`http://127.0.0.1:${nginxPort}/readyz`, nginx, performance.now());
+    return { url: `http://127.0.0.1:${nginxPort}${DOC}`, nginx, prefix };
+  };
+  const one = await throughNginx([`127.0.0.1:${ports[0]}`, `127.0.0.1:${ports[0]}`]);
+  const two = await throughNginx([`127.0.0.1:${ports[0]}`, `127.0.0.1:${ports[1]}`]);
+  console.log(
+    `\n— scale-out (${database}): the cached document through nginx, ${os.cpus().length} cores for everything`,
+  );
+  header();
+  // No target: on one 2-core machine the instances, nginx and the load generator share the
+  // same cores, so a second instance cannot double anything; the ratio says how much it adds.
+  await compare('nginx → 2 instances', { url: two.url }, 'nginx → 1 instance', { url: one.url });
+  for (const child of [one.nginx, two.nginx, ...instances]) await stop(child);
+  for (const dir of [one.prefix, two.prefix]) await rm(dir, { recursive: true, force: true });
+}
 
 console.log('\n— start-up');
 console.log(
