@@ -127,7 +127,7 @@ async function compare(
   subject: Target,
   baselineName: string,
   baseline: Target,
-  target: number,
+  target?: number,
 ) {
   await load(subject, 2);
   await load(baseline, 2);
