@@ -9,7 +9,7 @@ import { writeFile, mkdir, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { childEnv, freePort, ROOT, run, SERVER, waitForOk } from '../test/helpers/process.ts';
-import { CHROMIUM } from '../test/helpers/browser.ts';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../test/helpers/browser.ts';
 
 const ci = process.argv.includes('--ci');
 if (!CHROMIUM) throw new Error('Chromium is not installed: apt-get install -y chromium');
@@ -28,15 +28,7 @@ const server = run(
 await waitForOk(`${base}/readyz`, server);
 const chrome = await chromeLauncher.launch({
   chromePath: CHROMIUM,
-  chromeFlags: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
+  chromeFlags: CHROMIUM_FLAGS,
 });
 const pages = ['/roadmaps/backend-developer', '/'];
 let failed = false;

@@ -20,9 +20,7 @@ export async function start(config: Config) {
   const app = await buildApp({
     config,
     db,
-    cache: infra.cache,
-    ...(infra.pubsub ? { pubsub: infra.pubsub } : {}),
-    ...(infra.redis ? { redis: infra.redis } : {}),
+    ...infra.appDeps,
     processMetrics: true,
   });
   logger.current = app.log;

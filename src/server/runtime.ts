@@ -1,6 +1,7 @@
 // Opening what the app depends on, shared by the server and the CLI: the database chosen by
 // the configuration (migrated), and the cache, pub/sub and Redis connection.
 import type { FastifyBaseLogger } from 'fastify';
+import type { AppDeps } from './app.ts';
 import type { Config } from './config.ts';
 import type { Redis } from 'ioredis';
 import { openPglite, openPostgres, type Database } from './db/client.ts';
@@ -32,6 +33,8 @@ export interface Infra {
   cache: Cache;
   pubsub: PubSub | undefined;
   redis: Redis | undefined;
+  /** What buildApp takes from it: spread into its deps. */
+  appDeps: Pick<AppDeps, 'cache' | 'pubsub' | 'redis'>;
   close(): Promise<void>;
 }
 
@@ -48,7 +51,8 @@ export async function openConfiguredInfra(
   } = {},
 ): Promise<Infra> {
   if (!config.redisUrl) {
-    return { cache: createMemoryCache(), pubsub: undefined, redis: undefined, close: async () => {} };
+    const cache = createMemoryCache();
+    return { cache, pubsub: undefined, redis: undefined, appDeps: { cache }, close: async () => {} };
   }
   const namespace = options.namespace ?? 'waymark:';
   const onError = (err: Error) => options.log?.warn({ err }, 'Redis does not answer; serving without it');
@@ -67,10 +71,13 @@ export async function openConfiguredInfra(
     Promise.all([redis, subscriber].map((r) => new Promise((resolve) => r.once('ready', resolve)))),
     new Promise((resolve) => setTimeout(resolve, 2000).unref()),
   ]);
+  const cache = createRedisCache(redis);
+  const pubsub = createRedisPubSub({ publisher: redis, subscriber, namespace });
   return {
-    cache: createRedisCache(redis),
-    pubsub: createRedisPubSub({ publisher: redis, subscriber, namespace }),
+    cache,
+    pubsub,
     redis,
+    appDeps: { cache, pubsub, redis },
     async close() {
       subscriber.disconnect();
       redis.disconnect();

@@ -48,15 +48,7 @@ export async function createTestApp(
     commandTimeoutMs: 5000,
   });
   const cache = infra.cache;
-  const app = await buildApp({
-    config,
-    db,
-    cache,
-    logger: false,
-    ...(infra.pubsub ? { pubsub: infra.pubsub } : {}),
-    ...(infra.redis ? { redis: infra.redis } : {}),
-    ...appDeps,
-  });
+  const app = await buildApp({ config, db, logger: false, ...infra.appDeps, ...appDeps });
   configure?.(app);
   await app.ready();
   return {

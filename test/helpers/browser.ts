@@ -11,6 +11,16 @@ import { childEnv, freePort, ROOT, run, runToEnd, SERVER, waitForOk, type Runnin
 
 export const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
 export const ARTIFACTS = path.join(ROOT, 'test-results');
+/** Headless, and no background calls to the internet this machine cannot reach. */
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 export interface Site {
   base: string;
@@ -55,18 +65,7 @@ export async function startSite(
   }
   const server = run(SERVER, childEnv(extra));
   await waitForOk(`${base}/readyz`, server);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   return {
     base,
     server,

@@ -15,9 +15,7 @@ const infra = await openConfiguredInfra(config);
 const app = await buildApp({
   config,
   db,
-  cache: infra.cache,
-  ...(infra.pubsub ? { pubsub: infra.pubsub } : {}),
-  ...(infra.redis ? { redis: infra.redis } : {}),
+  ...infra.appDeps,
 });
 const content = await importContentDir(app.services.roadmaps, config.contentDir);
 if (content.problems.length > 0) throw new Error('bundled content is invalid');

@@ -77,6 +77,15 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
     }
   }
 
+  const setSessionCookie = (reply: FastifyReply, refreshToken: string) =>
+    reply.setCookie(REFRESH_COOKIE, refreshToken, {
+      path: '/api/v1/auth',
+      httpOnly: true,
+      secure,
+      sameSite: 'lax',
+      maxAge: options.refreshTokenTtlSeconds,
+    });
+
   /** Web sign-ins keep the refresh token in an httpOnly cookie and out of the body. */
   function deliver(
     request: FastifyRequest,
@@ -84,13 +93,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
     result: AuthResult & { refreshToken: string },
   ) {
     if (!isWeb(request)) return result;
-    reply.setCookie(REFRESH_COOKIE, result.refreshToken, {
-      path: '/api/v1/auth',
-      httpOnly: true,
-      secure,
-      sameSite: 'lax',
-      maxAge: options.refreshTokenTtlSeconds,
-    });
+    setSessionCookie(reply, result.refreshToken);
     const { refreshToken: _kept, ...body } = result;
     return body;
   }
@@ -274,13 +277,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
         cookie,
         meta(request),
       );
-      reply.setCookie(REFRESH_COOKIE, result.refreshToken, {
-        path: '/api/v1/auth',
-        httpOnly: true,
-        secure,
-        sameSite: 'lax',
-        maxAge: options.refreshTokenTtlSeconds,
-      });
+      setSessionCookie(reply, result.refreshToken);
       return reply.redirect(`${publicUrl}${result.returnTo}`, 302);
     },
   );
