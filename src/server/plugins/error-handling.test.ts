@@ -35,7 +35,12 @@ beforeAll(async () => {
     throw new AppError('conflict', 'Someone else changed it.', { headers: { 'retry-after': '3' } });
   });
   app.get('/boom', async () => {
-    throw new Error('connect ECONNREFUSED 10.0.0.5:5432 — select * from secrets');
+    throw new TypeError("Cannot read properties of undefined (reading 'rows') — select * from secrets");
+  });
+  app.get('/db-down', async () => {
+    throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432 — select * from secrets'), {
+      code: 'ECONNREFUSED',
+    });
   });
   await app.ready();
 });
@@ -137,10 +142,17 @@ describe('error handling', () => {
     expect(res.headers['retry-after']).toBe('3');
   });
 
+  it('answers 503 with Retry-After when the database does not answer, without internals', async () => {
+    const res = await app.inject({ method: 'GET', url: '/db-down' });
+    expect(problem(res, 503).detail).toMatch(/database is not answering/);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.body).not.toMatch(/ECONNREFUSED|secrets|select|10\.0\.0\.5/);
+  });
+
   it('never shows internals on a 500', async () => {
     const res = await app.inject({ method: 'GET', url: '/boom' });
     const body = problem(res, 500);
     expect(body.detail).toMatch(/report request id/);
-    expect(res.body).not.toMatch(/ECONNREFUSED|secrets|select|\.ts:/);
+    expect(res.body).not.toMatch(/ECONNREFUSED|secrets|select|rows|\.ts:/);
   });
 });
