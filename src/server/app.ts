@@ -150,7 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const mailer =
     deps.mailer ??
     (config.smtpUrl
-      ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom })
+      ? await createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom })
       : createOutboxMailer({ db: deps.db.primary, log: app.log, logText: config.nodeEnv !== 'production' }));
   const tokens = await createAccessTokens({
     keys: await loadKeyPair({

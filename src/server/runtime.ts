@@ -7,7 +7,6 @@ import type { Redis } from 'ioredis';
 import { openPglite, openPostgres, type Database } from './db/client.ts';
 import { createMemoryCache, createRedisCache, type Cache } from './infra/cache.ts';
 import { createRedisPubSub, type PubSub } from './infra/pubsub.ts';
-import { createRedis } from './infra/redis.ts';
 
 export async function openConfiguredDatabase(
   config: Config,
@@ -54,6 +53,8 @@ export async function openConfiguredInfra(
     const cache = createMemoryCache();
     return { cache, pubsub: undefined, redis: undefined, appDeps: { cache }, close: async () => {} };
   }
+  // ioredis is loaded only when REDIS_URL is set (~50 ms of every start otherwise).
+  const { createRedis } = await import('./infra/redis.ts');
   const namespace = options.namespace ?? 'waymark:';
   const onError = (err: Error) => options.log?.warn({ err }, 'Redis does not answer; serving without it');
   const redis = createRedis({
