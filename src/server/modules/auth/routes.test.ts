@@ -64,6 +64,16 @@ describe('sign-up', () => {
     expect((await post('/api/v1/auth/verify-email', { token })).statusCode).toBe(400); // single use
   });
 
+  it('mails a new confirmation link on request, to signed-in users only', async () => {
+    const me = await signUp(t.app);
+    const anonymous = await post('/api/v1/auth/verify-email/resend', {});
+    expect(anonymous.statusCode).toBe(401);
+    const res = await post('/api/v1/auth/verify-email/resend', {}, me.auth);
+    expect(res.statusCode).toBe(202);
+    const mails = await t.db.primary.select().from(outbox).where(eq(outbox.to, me.user.email));
+    expect(mails.filter((m) => /Confirm your email/.test(m.subject))).toHaveLength(2);
+  });
+
   it('refuses an email already taken, whatever its case: 409', async () => {
     const email = uniqueEmail();
     await signUp(t.app, { email });

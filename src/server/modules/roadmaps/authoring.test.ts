@@ -172,6 +172,36 @@ describe('the authoring flow', () => {
     );
   });
 
+  it('previews a draft without saving it, and lists the problems of a bad one', async () => {
+    const doc = roadmap();
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/roadmaps/preview',
+      headers: author.auth,
+      payload: doc,
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({
+      slug: doc.slug,
+      stepCount: 2,
+      layers: [{ steps: [{ position: 1 }, { position: 2 }] }],
+    });
+    expect(
+      (await t.app.inject({ url: `/api/v1/roadmaps/${doc.slug}?version=draft`, headers: author.auth }))
+        .statusCode,
+    ).toBe(404);
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/roadmaps/preview',
+      headers: author.auth,
+      payload: { ...doc, title: '', layers: [] },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors.map((e: { path: string }) => e.path)).toEqual(
+      expect.arrayContaining(['/body/title', '/body/layers']),
+    );
+  });
+
   it('refuses a step id another roadmap owns', async () => {
     const doc = roadmap();
     doc.layers[0]!.steps[0]!.id = 'xmxq5y39sp'; // a step of backend-developer
