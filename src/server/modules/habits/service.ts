@@ -1,6 +1,7 @@
 // The daily habit: the study log (with idempotent retries) and the stats built on it.
 import { createHash } from 'node:crypto';
 import type { Database } from '../../db/client.ts';
+import { decodeCursor, encodeCursor } from '../../http/cursor.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import type { EventService } from '../events/service.ts';
 import type { RoadmapService } from '../roadmaps/service.ts';
@@ -29,21 +30,16 @@ function requestHash(body: StudySessionBody): string {
     .digest('hex');
 }
 
-const encodeCursor = (row: repo.SessionRow) =>
-  Buffer.from(JSON.stringify([row.date, row.createdAt.toISOString(), row.id])).toString('base64url');
+/** A study-log position: the last row's date, creation time and id. */
+const positionOf = (row: repo.SessionRow) => [row.date, row.createdAt.toISOString(), row.id];
 
-function decodeCursor(cursor: string) {
-  try {
-    const [date, createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as string[];
-    if (/^\d{4}-\d{2}-\d{2}$/.test(date!) && !Number.isNaN(Date.parse(createdAt!)) && id) {
-      return { date: date!, createdAt: new Date(createdAt!), id: id! };
-    }
-  } catch {
-    // fall through
-  }
-  throw new AppError('validation', 'The cursor is not one this API issued; start again without it.', {
-    errors: [{ path: '/querystring/cursor', message: 'is not a valid cursor' }],
-  });
+function readPosition(value: unknown) {
+  if (!Array.isArray(value)) return undefined;
+  const [date, createdAt, id] = value as unknown[];
+  if (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
+  if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) return undefined;
+  if (typeof id !== 'string' || !id) return undefined;
+  return { date, createdAt: new Date(createdAt), id };
 }
 
 export function createHabitService(deps: {
@@ -142,12 +138,12 @@ export function createHabitService(deps: {
     },
 
     async list(userId: string, query: StudySessionQuery) {
-      const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+      const after = query.cursor ? decodeCursor(query.cursor, readPosition) : undefined;
       const rows = await repo.list(db.primary, userId, { ...query, limit: query.limit + 1, after });
       const page = rows.slice(0, query.limit);
       return {
         items: page.map(toSession),
-        nextCursor: rows.length > query.limit ? encodeCursor(page.at(-1)!) : null,
+        nextCursor: rows.length > query.limit ? encodeCursor(positionOf(page.at(-1)!)) : null,
       };
     },
 

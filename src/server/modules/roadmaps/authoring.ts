@@ -11,6 +11,7 @@ import type { Database } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import type { Role } from '../../db/schema.ts';
 import { AppError, notFound, type FieldError } from '../../http/errors.ts';
+import { etagMatches } from '../../http/etag.ts';
 import type { UserService } from '../users/service.ts';
 import * as repo from './repo.ts';
 import type { AuthoringState, RoadmapDocument, RoadmapSource } from './schemas.ts';
@@ -22,11 +23,6 @@ export interface Actor {
 }
 
 const draftTag = (revision: number) => `"draft-${revision}"`;
-
-function tagMatches(header: string, etag: string) {
-  if (header.trim() === '*') return true;
-  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
-}
 
 export function createAuthoringService(deps: {
   db: Database;
@@ -142,7 +138,7 @@ export function createAuthoringService(deps: {
           'Send If-Match with the ETag of the draft you edited (GET …?version=draft), so that no one’s changes are overwritten.',
         );
       }
-      if (!tagMatches(ifMatch, draftTag(row.draftRevision))) {
+      if (!etagMatches(ifMatch, draftTag(row.draftRevision))) {
         throw new AppError(
           'precondition_failed',
           'Someone changed this roadmap since you loaded it. Reload it, apply your changes again, and save.',

@@ -1,6 +1,7 @@
 // Public reads of the catalog. Each handler calls one service function; rules live there.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
+import { etagMatches } from '../../http/etag.ts';
 import { problems, ref } from '../../http/schemas.ts';
 import {
   AuthoringState,
@@ -113,12 +114,4 @@ export const roadmapRoutes: FastifyPluginAsyncTypebox<{
  */
 function sendJsonBytes(reply: FastifyReply, json: Buffer) {
   return reply.type('application/json; charset=utf-8').send(json);
-}
-
-/** RFC 9110 §13.1.2: weak comparison, `*` matches any current representation. */
-function etagMatches(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === '*') return true;
-  const strip = (tag: string) => tag.trim().replace(/^W\//, '');
-  return header.split(',').some((candidate) => strip(candidate) === strip(etag));
 }

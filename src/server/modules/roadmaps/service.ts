@@ -2,6 +2,7 @@
 // stored source, keeps their serialized bytes and ETag in the cache, pages lists by keyset
 // cursors, and imports content as new versions only when it actually changed.
 import { createHash } from 'node:crypto';
+import { decodeCursor, encodeCursor } from '../../http/cursor.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import type { Database } from '../../db/client.ts';
 import type { Cache } from '../../infra/cache.ts';
@@ -69,14 +70,20 @@ export function createRoadmapService(deps: { db: Database; cache: Cache; pubsub?
   }
 
   async function list(query: { limit: number; cursor?: string | undefined; q?: string | undefined }) {
-    const afterSlug = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const afterSlug =
+      query.cursor === undefined
+        ? undefined
+        : decodeCursor(query.cursor, (v) => {
+            const after = (v as { after?: unknown } | null)?.after;
+            return typeof after === 'string' && after.length > 0 ? after : undefined;
+          });
     // One extra row tells whether another page follows, without a count query.
     const rows = await repo.listPublished(db.replica, { limit: query.limit + 1, afterSlug, q: query.q });
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     const result: RoadmapList = {
       items: page.map((r) => ({ ...r, updatedAt: r.updatedAt.toISOString() })),
-      nextCursor: rows.length > query.limit && last ? encodeCursor(last.slug) : null,
+      nextCursor: rows.length > query.limit && last ? encodeCursor({ after: last.slug }) : null,
     };
     return result;
   }
@@ -238,23 +245,6 @@ function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
-}
-
-// Cursors are opaque to clients: base64url of a small JSON object holding the last slug seen.
-function encodeCursor(slug: string): string {
-  return Buffer.from(JSON.stringify({ after: slug })).toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
-    if (typeof parsed.after === 'string' && parsed.after.length > 0) return parsed.after;
-  } catch {
-    // fall through to the problem below
-  }
-  throw new AppError('validation', 'The cursor is not one this API issued; start again without it.', {
-    errors: [{ path: '/querystring/cursor', message: 'is not a valid cursor' }],
-  });
 }
 
 /** Search snippets come from Markdown: strip the syntax a reader should not see. */
