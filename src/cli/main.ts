@@ -253,8 +253,13 @@ async function main(argv: string[]): Promise<number> {
             console.error(`No account has the email ${values.email}.`);
             return 1;
           }
-          await users.setRole({ userId: 'cli', role: 'admin' }, existing.id, role as (typeof ROLES)[number]);
-          console.log(`${existing.email} is now ${role}.`);
+          await users.setRole(existing.id, role as (typeof ROLES)[number]);
+          // A role change ends the user's sessions; running servers notice within seconds.
+          const { revokeAllSessions } = await import('../server/modules/auth/repo.ts');
+          const ended = await revokeAllSessions(db.primary, existing.id);
+          console.log(
+            `${existing.email} is now ${role}.${ended.length > 0 ? ` ${ended.length} session(s) ended: they sign in again with the new role.` : ''}`,
+          );
           return 0;
         }
         if (existing) {

@@ -20,6 +20,7 @@ describe('operations endpoints', () => {
     expect(res.json()).toEqual({
       status: 'ok',
       checks: { database: 'up', ...(process.env.REDIS_URL ? { redis: 'up' } : {}) },
+      ...(process.env.REDIS_URL ? { details: { redis: 'circuit closed' } } : {}),
     });
   });
 
@@ -65,6 +66,7 @@ describe('API documentation', () => {
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/v1/admin/users',
       '/api/v1/admin/users/{id}',
       '/api/v1/auth/login',
       '/api/v1/auth/logout',
@@ -79,20 +81,35 @@ describe('API documentation', () => {
       '/api/v1/auth/verify-email/resend',
       '/api/v1/me',
       '/api/v1/me/authored',
+      '/api/v1/me/deletion',
+      '/api/v1/me/email',
       '/api/v1/me/events',
       '/api/v1/me/export',
+      '/api/v1/me/notes',
+      '/api/v1/me/password',
+      '/api/v1/me/reviews',
+      '/api/v1/me/reviews/{cardId}',
       '/api/v1/me/roadmaps',
+      '/api/v1/me/roadmaps/{slug}',
+      '/api/v1/me/roadmaps/{slug}/forecast',
       '/api/v1/me/roadmaps/{slug}/progress',
       '/api/v1/me/roadmaps/{slug}/steps/{stepSlug}',
+      '/api/v1/me/roadmaps/{slug}/steps/{stepSlug}/note',
+      '/api/v1/me/roadmaps/{slug}/steps/{stepSlug}/resources',
+      '/api/v1/me/sessions',
+      '/api/v1/me/sessions/{id}',
       '/api/v1/me/stats',
       '/api/v1/me/study-sessions',
       '/api/v1/me/study-sessions/{id}',
       '/api/v1/roadmaps',
       '/api/v1/roadmaps/preview',
       '/api/v1/roadmaps/{slug}',
+      '/api/v1/roadmaps/{slug}/fork',
       '/api/v1/roadmaps/{slug}/publish',
+      '/api/v1/roadmaps/{slug}/rename',
       '/api/v1/roadmaps/{slug}/steps/{stepSlug}',
       '/api/v1/roadmaps/{slug}/versions',
+      '/api/v1/roadmaps/{slug}/versions/{version}',
       '/api/v1/search',
       '/api/v1/users/{handle}',
       '/api/v1/users/{handle}/card.svg',
@@ -109,14 +126,16 @@ describe('API documentation', () => {
       doc.paths as Record<string, Record<string, { security?: unknown; responses: object }>>,
     )) {
       for (const [method, op] of Object.entries(operations)) {
-        if (op.security) expect(op.responses, `${method} ${path}`).toHaveProperty('401');
+        if ((op.security as unknown[] | undefined)?.length)
+          expect(op.responses, `${method} ${path}`).toHaveProperty('401');
       }
     }
     expect(doc.paths['/api/v1/me'].get.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/api/v1/admin/users/{id}'].patch.security).toEqual([{ bearer: [] }]);
-    expect(doc.paths['/api/v1/roadmaps'].get.security).toBeUndefined();
+    expect(doc.paths['/api/v1/roadmaps'].get.security).toEqual([]);
+    expect(doc.paths['/api/v1/roadmaps/{slug}'].get.security).toEqual([{ bearer: [] }, {}]);
     const getDoc = doc.paths['/api/v1/roadmaps/{slug}'].get;
-    expect(Object.keys(getDoc.responses)).toEqual(['200', '304', '400', '401', '403', '404']);
+    expect(Object.keys(getDoc.responses)).toEqual(['200', '301', '304', '400', '401', '403', '404']);
     expect(JSON.stringify(getDoc.responses['404'])).toMatch(/#\/components\/schemas\/Problem/);
     expect(doc.paths['/api/v1/roadmaps'].get.parameters.map((p: { name: string }) => p.name)).toEqual([
       'limit',
@@ -147,6 +166,10 @@ describe('readiness when the database is gone', () => {
     const res = await other.app.inject({ url: '/readyz' });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ status: 'unavailable', checks: { database: 'down' } });
+    // Liveness does not ask the database: the process is alive, only a dependency is gone.
+    const live = await other.app.inject({ url: '/healthz' });
+    expect(live.statusCode).toBe(200);
+    expect(live.json()).toEqual({ status: 'ok' });
     // Requests that need it answer 503 problem+json, not a 500.
     const read = await other.app.inject({ url: '/api/v1/roadmaps?limit=1' });
     expect(read.statusCode).toBe(503);
@@ -154,5 +177,68 @@ describe('readiness when the database is gone', () => {
     expect(read.headers['retry-after']).toBe('5');
     expect(read.json().detail).toMatch(/database is not answering/);
     await other.app.close();
+  });
+});
+
+describe('/metrics is not public', () => {
+  it('answers only clients on this machine connecting directly when no METRICS_TOKEN is set', async () => {
+    expect((await t.app.inject({ url: '/metrics', remoteAddress: '127.0.0.1' })).statusCode).toBe(200);
+    const remote = await t.app.inject({ url: '/metrics', remoteAddress: '203.0.113.7' });
+    expect(remote.statusCode).toBe(401);
+    expect(remote.headers['content-type']).toMatch(/problem\+json/);
+    // Through a proxy on this machine (nginx), every client looks local: refused.
+    const proxied = await t.app.inject({ url: '/metrics', headers: { 'x-forwarded-for': '203.0.113.7' } });
+    expect(proxied.statusCode).toBe(401);
+  });
+
+  it('answers only its bearer token when METRICS_TOKEN is set', async () => {
+    const token = 'a-long-enough-metrics-token';
+    const other = await createTestApp({ METRICS_TOKEN: token });
+    expect((await other.app.inject({ url: '/metrics' })).statusCode).toBe(401);
+    expect(
+      (
+        await other.app.inject({
+          url: '/metrics',
+          headers: { authorization: 'Bearer wrong-token-of-same-length' },
+        })
+      ).statusCode,
+    ).toBe(401);
+    const ok = await other.app.inject({
+      url: '/metrics',
+      remoteAddress: '203.0.113.7',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toMatch(/http_request_duration_seconds/);
+    await other.close();
+  });
+});
+
+describe('security headers follow the scheme users see', () => {
+  it('leave out upgrade-insecure-requests and HSTS on plain http (a LAN install), and https: in style-src', async () => {
+    const res = await t.app.inject({ url: '/api/v1/roadmaps?limit=1' });
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).not.toMatch(/upgrade-insecure-requests/);
+    expect(res.headers['strict-transport-security']).toBeUndefined();
+    expect(csp).toMatch(/style-src 'self' 'unsafe-inline'(;|$)/);
+    expect(csp).not.toMatch(/https:/);
+  });
+
+  it('add both behind https', async () => {
+    const other = await createTestApp({ PUBLIC_URL: 'https://waymark.example' });
+    const res = await other.app.inject({ url: '/api/v1/roadmaps?limit=1' });
+    expect(String(res.headers['content-security-policy'])).toMatch(/upgrade-insecure-requests/);
+    expect(res.headers['strict-transport-security']).toMatch(/max-age=31536000/);
+    await other.close();
+  });
+});
+
+describe('the web app at /index.html', () => {
+  it('is the app page itself, not 405', async () => {
+    const res = await t.app.inject({ url: '/index.html' });
+    expect(t.app.webIndex, 'the web app is built by npm ci (postinstall) and npm run build').not.toBeNull();
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.body).toBe(t.app.webIndex!.toString());
   });
 });

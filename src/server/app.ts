@@ -13,11 +13,14 @@ import { pino } from 'pino';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { Problem } from './http/schemas.ts';
+import { buildValidator } from './http/validation.ts';
 import cookie from '@fastify/cookie';
-import type { Redis } from 'ioredis';
 import type { Cache } from './infra/cache.ts';
+import type { GuardedRedis } from './infra/redis.ts';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './infra/mailer.ts';
 import { createMemoryPubSub, type PubSub } from './infra/pubsub.ts';
+import { createBackground, type Background } from './infra/background.ts';
+import { credentialRoutes } from './modules/auth/account-routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { authSchemas } from './modules/auth/schemas.ts';
 import { createAuthService, type AuthService } from './modules/auth/service.ts';
@@ -31,6 +34,12 @@ import { createEventService, type EventService } from './modules/events/service.
 import { habitRoutes } from './modules/habits/routes.ts';
 import { habitSchemas } from './modules/habits/schemas.ts';
 import { createHabitService, type HabitService } from './modules/habits/service.ts';
+import { noteRoutes } from './modules/notes/routes.ts';
+import { noteSchemas } from './modules/notes/schemas.ts';
+import { reviewRoutes } from './modules/reviews/routes.ts';
+import { reviewSchemas } from './modules/reviews/schemas.ts';
+import { createReviewService, type ReviewService } from './modules/reviews/service.ts';
+import { createNoteService, type NoteService } from './modules/notes/service.ts';
 import { progressRoutes } from './modules/progress/routes.ts';
 import { progressSchemas } from './modules/progress/schemas.ts';
 import { createProgressService, type ProgressService } from './modules/progress/service.ts';
@@ -46,10 +55,12 @@ import { roadmapRoutes } from './modules/roadmaps/routes.ts';
 import { authoringSchemas, roadmapSchemas } from './modules/roadmaps/schemas.ts';
 import { createRoadmapService, type RoadmapService } from './modules/roadmaps/service.ts';
 import docs from './plugins/docs.ts';
-import errorHandling from './plugins/error-handling.ts';
+import errorHandling, { frameworkErrors } from './plugins/error-handling.ts';
 import metrics from './plugins/metrics.ts';
-import securityHeaders from './plugins/security-headers.ts';
+import securityHeaders, { waymarkHelmetOptions } from './plugins/security-headers.ts';
+import cacheControl from './plugins/cache-control.ts';
 import web from './plugins/web.ts';
+import { redactUrl, serializeError } from './logging.ts';
 import { VERSION } from './version.ts';
 
 export interface AppDeps {
@@ -58,19 +69,25 @@ export interface AppDeps {
   cache: Cache;
   /** A logger, or false for none (tests). Defaults to pino at config.logLevel. */
   logger?: FastifyBaseLogger | false;
+  /** Where the default logger writes (stdout, asynchronously); tests read the lines. */
+  logStream?: { write(line: string): unknown };
   /** Collect process metrics (event loop, memory, GC); off in tests that build many apps. */
   processMetrics?: boolean;
   /** Shared between instances when Redis is configured; in-process (and owned here) if absent. */
   pubsub?: PubSub;
   /** Outgoing mail; by default SMTP_URL's server, or the outbox table. */
   mailer?: Mailer;
-  /** Redis for rate-limit counters and readiness; in-process limits when absent. */
-  redis?: Redis;
+  /** Redis (behind its circuit breaker) for rate-limit counters and readiness; in-process limits when absent. */
+  redis?: GuardedRedis;
   /** Sign-in providers by id; by default those the configuration enables. */
   providers?: Map<string, OAuthProvider>;
+  /** The clock of spaced review (tests fix it); the system clock by default. */
+  now?: () => Date;
 }
 
 export interface Services {
+  /** Work started after a reply (mail); `idle()` waits for it. */
+  background: Background;
   roadmaps: RoadmapService;
   users: UserService;
   auth: AuthService;
@@ -79,6 +96,8 @@ export interface Services {
   habits: HabitService;
   account: AccountService;
   authoring: AuthoringService;
+  notes: NoteService;
+  reviews: ReviewService;
 }
 
 declare module 'fastify' {
@@ -97,7 +116,7 @@ class AccessLog extends LogController {
     const line = {
       userId: request.user?.userId,
       method: request.method,
-      url: request.url,
+      url: redactUrl(request.url),
       route: request.routeOptions.url,
       statusCode: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 10) / 10,
@@ -118,9 +137,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
             logger: {
               level: config.logLevel,
               redact: ['req.headers.authorization', 'req.headers.cookie'],
+              serializers: { err: serializeError },
               // Written asynchronously: a synchronous write per access-log line cost a fifth of
               // the cached read path's throughput (npm run bench). pino flushes it on exit.
-              stream: pino.destination({ dest: 1, sync: false }),
+              stream: deps.logStream ?? pino.destination({ dest: 1, sync: false }),
             },
           };
 
@@ -133,17 +153,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new AccessLog(),
     trustProxy: config.trustProxy ? config.trustProxy.split(',').map((s) => s.trim()) : false,
     bodyLimit: BODY_LIMIT_BYTES,
+    // Even the router's own refusals (bad percent-encoding, over-long parameters) are problems.
+    frameworkErrors,
     // A request that reached us before SIGTERM is served, not refused: see main.ts.
     return503OnClosing: false,
-    ajv: {
-      customOptions: {
-        // Report every invalid field at once, and refuse unknown ones instead of dropping them.
-        allErrors: true,
-        removeAdditional: false,
-        coerceTypes: 'array',
-        useDefaults: true,
-      },
-    },
+    // One rule set for every request value: no coercion of JSON bodies, no NUL, no unpaired
+    // surrogate, no infinite number, free text in declared formats (http/validation.ts).
+    schemaController: { compilersFactory: { buildValidator: buildValidator() } },
+    // Responses only pick a union branch with Ajv: our request formats mean nothing there.
+    serializerOpts: { ajv: { formats: { line: true, text: true } } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const pubsub = deps.pubsub ?? createMemoryPubSub();
@@ -161,6 +179,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     issuer: config.publicUrl,
     ttlSeconds: config.auth.accessTokenTtlSeconds,
   });
+  const background = createBackground(app.log);
   const users = createUserService({ db: deps.db });
   const roadmaps = createRoadmapService({ db: deps.db, cache: deps.cache, pubsub });
   const events = createEventService({ pubsub });
@@ -171,31 +190,51 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     tokens,
     mailer,
     pubsub,
+    background,
     providers: deps.providers ?? configuredProviders(config.auth),
     publicUrl: config.publicUrl,
     refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds,
+    refreshGraceSeconds: config.auth.refreshGraceSeconds,
+    loginLimits: { perAddress: config.auth.failedLoginsPer15Minutes, perAccount: 20, perDay: 100 },
   });
-  const progress = createProgressService({ db: deps.db, events });
-  const habits = createHabitService({ db: deps.db, users, roadmaps, events });
+  const progress = createProgressService({ db: deps.db, events, ...(deps.now ? { now: deps.now } : {}) });
+  const habits = createHabitService({ db: deps.db, users, roadmaps, events, progress });
+  const authoring = createAuthoringService({ db: deps.db, users, roadmaps });
+  const notes = createNoteService({ db: deps.db });
+  const reviews = createReviewService({ db: deps.db, users, ...(deps.now ? { now: deps.now } : {}) });
   const services: Services = {
+    background,
     roadmaps,
     users,
     auth: authService,
     events,
     progress,
     habits,
-    account: createAccountService({ users, auth: authService, progress, habits }),
-    authoring: createAuthoringService({ db: deps.db, users, roadmaps }),
+    account: createAccountService({
+      db: deps.db,
+      users,
+      auth: authService,
+      progress,
+      habits,
+      authoring,
+      notes,
+      reviews,
+    }),
+    authoring,
+    notes,
+    reviews,
   };
   app.decorate('services', services);
   app.addHook('onClose', async () => {
+    await background.idle();
     if (!deps.mailer) mailer.close();
     if (!deps.pubsub) await pubsub.close();
   });
 
   // Cross-cutting plugins first, so every route below gets them.
   await app.register(errorHandling);
-  await app.register(securityHeaders);
+  await app.register(securityHeaders, { helmet: waymarkHelmetOptions(config.publicUrl) });
+  await app.register(cacheControl);
   // Swagger collects routes as they are added: it goes before every route, /metrics included.
   await app.register(docs, { publicUrl: config.publicUrl, version: VERSION });
   await app.register(metrics, {
@@ -203,6 +242,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     cache: deps.cache,
     db: deps.db,
     redis: deps.redis,
+    token: config.metricsToken,
   });
   await app.register(cookie);
   await app.register(rateLimits, {
@@ -221,6 +261,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...progressSchemas,
     ...habitSchemas,
     ...accountSchemas,
+    ...noteSchemas,
+    ...reviewSchemas,
   ]) {
     app.addSchema(schema);
   }
@@ -229,7 +271,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, {
     checks: [
       { name: 'database', check: () => deps.db.ping() },
-      ...(redis ? [{ name: 'redis', optional: true, check: async () => void (await redis.ping()) }] : []),
+      ...(redis
+        ? [
+            {
+              name: 'redis',
+              optional: true,
+              check: () => redis.ping(),
+              detail: () => redis.breaker.describe(),
+            },
+          ]
+        : []),
     ],
   });
   await app.register(roadmapRoutes, { service: services.roadmaps, authoring: services.authoring });
@@ -237,16 +288,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes, {
     service: services.auth,
     publicUrl: config.publicUrl,
+    webOrigins: config.webOrigins,
     refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds,
     requestsPerMinute: config.auth.requestsPerMinute,
     failedLoginsPer15Minutes: config.auth.failedLoginsPer15Minutes,
   });
+  await app.register(credentialRoutes, { service: services.auth });
   await app.register(userRoutes, { service: services.users });
   await app.register(progressRoutes, { service: services.progress });
   await app.register(habitRoutes, { service: services.habits });
+  await app.register(noteRoutes, { service: services.notes });
+  await app.register(reviewRoutes, { service: services.reviews });
   await app.register(accountRoutes, { service: services.account });
   await app.register(eventRoutes, {
     service: services.events,
+    auth: services.auth,
     onStreamCountChange: (delta) => app.metrics.sseConnections.inc(delta),
   });
   await app.register(web, { dir: config.webDir });

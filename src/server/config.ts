@@ -20,6 +20,14 @@ export interface Config {
   databaseReadUrl: string | undefined;
   redisUrl: string | undefined;
   publicUrl: string;
+  /**
+   * Origins the web app may be used at. PUBLIC_URL's alone when it is set; without it, both
+   * loopback spellings of the port (http://localhost:PORT and http://127.0.0.1:PORT, and [::1]),
+   * so the README's address works as well as the one printed at start.
+   */
+  webOrigins: string[];
+  /** Bearer token /metrics requires; undefined = /metrics answers loopback clients only. */
+  metricsToken: string | undefined;
   /** Comma-separated proxy addresses whose X-Forwarded-For is believed; undefined = none. */
   trustProxy: string | undefined;
   /** Global per-IP requests per minute; 0 turns the global limit off. */
@@ -45,6 +53,11 @@ export interface AuthConfig {
   accessTokenTtlSeconds: number;
   /** Refresh-token lifetime in seconds; each refresh issues a new one. */
   refreshTokenTtlSeconds: number;
+  /**
+   * Seconds after a refresh token is spent during which presenting it again (another tab, a
+   * retried request) returns the same successor instead of counting as reuse; 0 turns it off.
+   */
+  refreshGraceSeconds: number;
   /** Requests per IP per minute on /api/v1/auth/*. */
   requestsPerMinute: number;
   /** Failed logins per (email, IP) per 15 minutes before 429. */
@@ -122,10 +135,20 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     problems.push('DATABASE_READ_URL is set without DATABASE_URL: a replica needs a primary');
   }
   const redisUrl = url('REDIS_URL', ['redis:', 'rediss:']);
-  const publicUrl = (url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(
-    /\/+$/,
-    '',
-  );
+  const configuredPublicUrl = url('PUBLIC_URL', ['http:', 'https:']);
+  const publicUrl = (configuredPublicUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  let webOrigins: string[];
+  try {
+    webOrigins = configuredPublicUrl
+      ? [new URL(publicUrl).origin]
+      : [`http://localhost:${port}`, `http://127.0.0.1:${port}`, `http://[::1]:${port}`];
+  } catch {
+    webOrigins = [];
+  }
+  const metricsToken = read('METRICS_TOKEN');
+  if (metricsToken !== undefined && metricsToken.length < 16) {
+    problems.push('METRICS_TOKEN must be at least 16 characters (make one with `openssl rand -hex 24`)');
+  }
   const trustProxy = read('TRUST_PROXY');
   const rateLimitPerMinute = integer('RATE_LIMIT_PER_MINUTE', 1200, 0, 1_000_000);
   const shutdownTimeoutMs = integer('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000);
@@ -172,6 +195,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     jwtPublicKey,
     accessTokenTtlSeconds: integer('ACCESS_TOKEN_TTL_SECONDS', 600, 30, 900),
     refreshTokenTtlSeconds: integer('REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600, 300, 365 * 24 * 3600),
+    refreshGraceSeconds: integer('REFRESH_GRACE_SECONDS', 20, 0, 120),
     requestsPerMinute: integer('AUTH_RATE_LIMIT_PER_MINUTE', 100, 0, 1_000_000),
     failedLoginsPer15Minutes: integer('LOGIN_FAILURES_PER_15_MINUTES', 10, 1, 10_000),
     oidc: oidcIssuer && oidcClient ? { issuerUrl: oidcIssuer, ...oidcClient } : undefined,
@@ -193,6 +217,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     databaseReadUrl,
     redisUrl,
     publicUrl,
+    webOrigins,
+    metricsToken,
     trustProxy,
     rateLimitPerMinute,
     shutdownTimeoutMs,

@@ -1,10 +1,16 @@
 // Process entry: configuration → database → app → listen, and a graceful shutdown on SIGTERM
 // or SIGINT (stop accepting, finish in-flight requests, close the database).
+//
+// Behind nginx, the shutdown answers the requests nginx has already sent: the connections waiting
+// to be accepted are accepted first, new ones are then refused (nginx tries the next server),
+// every response from then on carries `Connection: close`, and a kept-alive connection with
+// nothing in progress is closed only after a second of silence (http/graceful-close.ts).
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { DirLockedError } from './db/lock.ts';
+import { closeAfterAccepting, gracefulClose } from './http/graceful-close.ts';
 import { importContentDir } from './modules/roadmaps/files.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import { openConfiguredDatabase, openConfiguredInfra } from './runtime.ts';
@@ -15,7 +21,10 @@ export async function start(config: Config) {
   // Redis problems are logged by the app's logger, which exists once the app does.
   const logger: { current?: FastifyBaseLogger } = {};
   const infra = await openConfiguredInfra(config, {
-    log: { warn: (obj: object, msg: string) => logger.current?.warn(obj, msg) },
+    log: {
+      warn: (obj: object, msg: string) => logger.current?.warn(obj, msg),
+      info: (msg: string) => logger.current?.info(msg),
+    },
   });
   const app = await buildApp({
     config,
@@ -39,11 +48,14 @@ export async function start(config: Config) {
   for (const r of content.results) {
     if (r.outcome !== 'unchanged') app.log.info(`roadmap ${r.slug}: ${r.outcome} version ${r.version}`);
   }
+  const rendered = await app.services.roadmaps.renderStoredVersions();
+  if (rendered > 0) app.log.info(`rendered the Markdown of ${rendered} stored roadmap version(s)`);
 
+  gracefulClose(app.server, { idleMs: Math.min(1000, config.shutdownTimeoutMs / 4) });
   closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info(`${signal} received: finishing in-flight requests, then exiting`);
-    await app.close();
+    await closeAfterAccepting(app);
     await infra.close();
     await db.close();
   });

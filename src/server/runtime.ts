@@ -3,10 +3,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from './app.ts';
 import type { Config } from './config.ts';
-import type { Redis } from 'ioredis';
 import { openPglite, openPostgres, type Database } from './db/client.ts';
 import { createMemoryCache, createRedisCache, type Cache } from './infra/cache.ts';
 import { createRedisPubSub, type PubSub } from './infra/pubsub.ts';
+import type { GuardedRedis } from './infra/redis.ts';
 
 export async function openConfiguredDatabase(
   config: Config,
@@ -31,7 +31,8 @@ export async function openConfiguredDatabase(
 export interface Infra {
   cache: Cache;
   pubsub: PubSub | undefined;
-  redis: Redis | undefined;
+  /** The command connection behind its circuit breaker. */
+  redis: GuardedRedis | undefined;
   /** What buildApp takes from it: spread into its deps. */
   appDeps: Pick<AppDeps, 'cache' | 'pubsub' | 'redis'>;
   close(): Promise<void>;
@@ -46,7 +47,7 @@ export async function openConfiguredInfra(
   options: {
     namespace?: string;
     commandTimeoutMs?: number;
-    log?: { warn(obj: object, msg: string): void };
+    log?: { warn(obj: object, msg: string): void; info?(msg: string): void };
   } = {},
 ): Promise<Infra> {
   if (!config.redisUrl) {
@@ -54,14 +55,25 @@ export async function openConfiguredInfra(
     return { cache, pubsub: undefined, redis: undefined, appDeps: { cache }, close: async () => {} };
   }
   // ioredis is loaded only when REDIS_URL is set (~50 ms of every start otherwise).
-  const { createRedis } = await import('./infra/redis.ts');
+  const { createRedis, guardRedis } = await import('./infra/redis.ts');
   const namespace = options.namespace ?? 'waymark:';
   const onError = (err: Error) => options.log?.warn({ err }, 'Redis does not answer; serving without it');
-  const redis = createRedis({
+  const client = createRedis({
     url: config.redisUrl,
     namespace,
     onError,
     commandTimeoutMs: options.commandTimeoutMs,
+  });
+  const redis = guardRedis(client);
+  redis.breaker.onStateChange((state, previous) => {
+    if (state === 'open' && previous === 'closed') {
+      options.log?.warn(
+        { breaker: redis.breaker.stats() },
+        'Redis did not answer: circuit open, serving from this process until a PING answers',
+      );
+    } else if (state === 'closed') {
+      options.log?.info?.('Redis answers again: circuit closed');
+    }
   });
   const subscriber = createRedis({ url: config.redisUrl, namespace, onError }, 'subscriber');
   // Commands fail fast while disconnected (no offline queue): give the first connection a
@@ -69,7 +81,7 @@ export async function openConfiguredInfra(
   // hold the start up — the instance starts degraded and connects when it can.
   await Promise.race([
     // (not events.once: it rejects on the first 'error', and a refused connection is one)
-    Promise.all([redis, subscriber].map((r) => new Promise((resolve) => r.once('ready', resolve)))),
+    Promise.all([client, subscriber].map((r) => new Promise((resolve) => r.once('ready', resolve)))),
     new Promise((resolve) => setTimeout(resolve, 2000).unref()),
   ]);
   const cache = createRedisCache(redis);
@@ -80,8 +92,9 @@ export async function openConfiguredInfra(
     redis,
     appDeps: { cache, pubsub, redis },
     async close() {
+      redis.breaker.stop();
       subscriber.disconnect();
-      redis.disconnect();
+      client.disconnect();
     },
   };
 }

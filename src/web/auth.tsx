@@ -2,7 +2,16 @@
 // access token; sign-in, sign-up and sign-out go through the API.
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { api, onSession, refreshSession, setSession, type AuthResult, type User } from './api.ts';
+import {
+  call,
+  client,
+  endSession,
+  onSession,
+  refreshSession,
+  setSession,
+  type AuthResult,
+  type User,
+} from './api.ts';
 
 type Status = 'loading' | 'signed-in' | 'anonymous';
 
@@ -41,17 +50,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       status,
       user,
       signIn: async (email, password) =>
-        start(await api<AuthResult>('/api/v1/auth/login', { method: 'POST', body: { email, password } })),
+        start(await call(() => client.POST('/api/v1/auth/login', { body: { email, password } }))),
       signUp: async (email, password, displayName) =>
         start(
-          await api<AuthResult>('/api/v1/auth/signup', {
-            method: 'POST',
-            body: { email, password, displayName },
-          }),
+          await call(() => client.POST('/api/v1/auth/signup', { body: { email, password, displayName } })),
         ),
       signOut: async () => {
-        await api('/api/v1/auth/logout', { method: 'POST', body: {} }).catch(() => undefined);
-        setSession(null);
+        await endSession();
         queryClient.clear();
       },
       setUser: (next) => setUserState(next),

@@ -20,10 +20,12 @@ export function useLiveEvents() {
       if (event === 'progress' && data.roadmapSlug) {
         void queryClient.invalidateQueries({ queryKey: keys.progress(data.roadmapSlug) });
         void queryClient.invalidateQueries({ queryKey: keys.myRoadmaps });
+        void queryClient.invalidateQueries({ queryKey: ['me', 'forecast', data.roadmapSlug] });
       }
+      if (event === 'study-session') void queryClient.invalidateQueries({ queryKey: ['me', 'forecast'] });
       if (event === 'study-session') {
         void queryClient.invalidateQueries({ queryKey: keys.stats });
-        void queryClient.invalidateQueries({ queryKey: keys.sessions });
+        void queryClient.invalidateQueries({ queryKey: keys.studyLog });
       }
     };
 
@@ -44,6 +46,7 @@ export function useLiveEvents() {
           void queryClient.invalidateQueries({ queryKey: ['me'] });
           const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
           let buffer = '';
+          let ended: string | undefined;
           for (;;) {
             const { value, done } = await reader.read();
             if (done) break;
@@ -54,8 +57,15 @@ export function useLiveEvents() {
               buffer = buffer.slice(end + 2);
               const event = /^event: (.+)$/m.exec(block)?.[1];
               const data = /^data: (.+)$/m.exec(block)?.[1];
-              if (event && data) handle(event, JSON.parse(data) as { roadmapSlug?: string });
+              if (event === 'end' && data) ended = (JSON.parse(data) as { reason?: string }).reason;
+              else if (event && data) handle(event, JSON.parse(data) as { roadmapSlug?: string });
             }
+          }
+          // The server ends a stream when its access token expires or its session ends: a fresh
+          // token reconnects; a session ended elsewhere signs this tab out (refresh says 401).
+          if (ended) {
+            if (!(await refreshSession())) return;
+            continue;
           }
         } catch {
           if (controller.signal.aborted) return;

@@ -1,6 +1,6 @@
-// Progress of a visitor who has not signed up yet, kept in this browser (localStorage) and
-// offered for import when they create an account.
-import type { StepStatus } from './types.ts';
+// Progress of a visitor who has not signed in yet, kept in this browser (localStorage) and
+// offered for import when they sign up or sign in.
+import { call, client, type StepStatus } from './api.ts';
 
 const KEY = 'waymark:progress:v1';
 type Store = Record<string, Record<string, StepStatus>>;
@@ -35,4 +35,17 @@ export function allLocal(): { roadmapSlug: string; stepSlug: string; status: Ste
 
 export function clearLocal() {
   localStorage.removeItem(KEY);
+}
+
+/** Sends every locally kept status to the signed-in account, then forgets them here. */
+export async function importLocal(): Promise<void> {
+  for (const p of allLocal()) {
+    await call(() =>
+      client.PUT('/api/v1/me/roadmaps/{slug}/steps/{stepSlug}', {
+        params: { path: { slug: p.roadmapSlug, stepSlug: p.stepSlug } },
+        body: { status: p.status },
+      }),
+    ).catch(() => undefined); // a step that no longer exists is skipped
+  }
+  clearLocal();
 }

@@ -2,10 +2,9 @@
 // event refreshes every view of it.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { api } from './api.ts';
+import { call, client, type RoadmapDocument, type StepStatus } from './api.ts';
 import { useAuth } from './auth.tsx';
 import { localStatuses, setLocalStatus } from './local-progress.ts';
-import type { ProgressSummary, RoadmapDocument, RoadmapListItem, StepDetail, StepStatus } from './types.ts';
 
 export const keys = {
   roadmaps: ['roadmaps'] as const,
@@ -14,38 +13,71 @@ export const keys = {
   progress: (slug: string) => ['me', 'progress', slug] as const,
   myRoadmaps: ['me', 'roadmaps'] as const,
   stats: ['me', 'stats'] as const,
-  sessions: ['me', 'sessions'] as const,
+  studyLog: ['me', 'study-sessions'] as const,
+  reviews: ['me', 'reviews'] as const,
 };
 
 export const useRoadmaps = () =>
   useQuery({
     queryKey: keys.roadmaps,
-    queryFn: () => api<{ items: RoadmapListItem[] }>('/api/v1/roadmaps?limit=100'),
+    queryFn: () => call(() => client.GET('/api/v1/roadmaps', { params: { query: { limit: 100 } } })),
   });
 
+/** The reader's document (the route answers an AuthoringState only for `?version=draft`). */
+function isDocument(value: object): value is RoadmapDocument {
+  return 'layers' in value;
+}
+
 export const useRoadmap = (slug: string) =>
-  useQuery({ queryKey: keys.roadmap(slug), queryFn: () => api<RoadmapDocument>(`/api/v1/roadmaps/${slug}`) });
+  useQuery({
+    queryKey: keys.roadmap(slug),
+    enabled: slug !== '',
+    queryFn: async () => {
+      const doc = await call(() => client.GET('/api/v1/roadmaps/{slug}', { params: { path: { slug } } }));
+      if (!isDocument(doc)) throw new Error('expected a roadmap document');
+      return doc;
+    },
+  });
 
 export const useStep = (slug: string, step: string) =>
   useQuery({
     queryKey: keys.step(slug, step),
-    queryFn: () => api<StepDetail>(`/api/v1/roadmaps/${slug}/steps/${step}`),
+    queryFn: () =>
+      call(() =>
+        client.GET('/api/v1/roadmaps/{slug}/steps/{stepSlug}', {
+          params: { path: { slug, stepSlug: step } },
+        }),
+      ),
   });
 
 export function useMyRoadmaps() {
   const { status } = useAuth();
   return useQuery({
     queryKey: keys.myRoadmaps,
-    queryFn: () => api<{ items: ProgressSummary[] }>('/api/v1/me/roadmaps'),
+    queryFn: () => call(() => client.GET('/api/v1/me/roadmaps')),
     enabled: status === 'signed-in',
   });
+}
+
+/** The steps of a roadmap the signed-in learner has a note on (the map marks them). */
+export function useNotedSteps(slug: string): ReadonlySet<string> | undefined {
+  const { status } = useAuth();
+  const notes = useQuery({
+    queryKey: ['me', 'notes', 'roadmap', slug],
+    queryFn: () =>
+      call(() => client.GET('/api/v1/me/notes', { params: { query: { roadmapSlug: slug, limit: 100 } } })),
+    enabled: status === 'signed-in' && slug !== '',
+    select: (page) => new Set(page.items.map((n) => n.stepSlug)),
+  });
+  return notes.data;
 }
 
 export function useProgress(slug: string) {
   const { status } = useAuth();
   return useQuery({
     queryKey: keys.progress(slug),
-    queryFn: () => api<ProgressSummary>(`/api/v1/me/roadmaps/${slug}/progress`),
+    queryFn: () =>
+      call(() => client.GET('/api/v1/me/roadmaps/{slug}/progress', { params: { path: { slug } } })),
     enabled: status === 'signed-in',
   });
 }
@@ -65,8 +97,16 @@ export function useStepStatuses(slug: string) {
   const [pending, setPending] = useState<Record<string, StepStatus>>({});
   const mutation = useMutation({
     mutationKey,
+    // One at a time, in the order they were made: two quick changes to a step must reach the
+    // server in that order, or the earlier one could land last and win.
+    scope: { id: `progress:${slug}` },
     mutationFn: ({ step, next }: { step: string; next: StepStatus }) =>
-      api(`/api/v1/me/roadmaps/${slug}/steps/${step}`, { method: 'PUT', body: { status: next } }),
+      call(() =>
+        client.PUT('/api/v1/me/roadmaps/{slug}/steps/{stepSlug}', {
+          params: { path: { slug, stepSlug: step } },
+          body: { status: next },
+        }),
+      ),
     onError: (_err, { step }) => {
       setPending(({ [step]: _dropped, ...rest }) => rest);
     },
@@ -76,6 +116,7 @@ export function useStepStatuses(slug: string) {
       if (queryClient.isMutating({ mutationKey }) > 1) return;
       void queryClient.invalidateQueries({ queryKey: keys.progress(slug) });
       void queryClient.invalidateQueries({ queryKey: keys.myRoadmaps });
+      void queryClient.invalidateQueries({ queryKey: keys.reviews }); // done makes a card
     },
   });
   // A fresh read after every write has landed is the truth again.
@@ -84,14 +125,37 @@ export function useStepStatuses(slug: string) {
     if (queryClient.isMutating({ mutationKey: ['set-progress', slug] }) === 0) setPending({});
   }, [updatedAt, queryClient, slug]);
 
+  // A change made while we do not know yet whether anyone is signed in is kept in this browser
+  // at once (so a reload cannot lose it) and waits for the answer: then it goes to the account
+  // (and leaves this browser), or simply stays here.
+  const [waiting, setWaiting] = useState<Record<string, StepStatus>>({});
+  const { mutate } = mutation;
+  useEffect(() => {
+    if (status === 'loading' || Object.keys(waiting).length === 0) return;
+    if (status === 'signed-in') {
+      for (const [step, next] of Object.entries(waiting)) {
+        mutate({ step, next });
+        setLocalStatus(slug, step, 'todo');
+      }
+    }
+    if (status === 'signed-in') setPending((p) => ({ ...p, ...waiting }));
+    else setLocal(localStatuses(slug));
+    setWaiting({});
+  }, [status, waiting, mutate, slug]);
+
   const signedIn = status === 'signed-in';
   return {
     signedIn,
-    statuses: signedIn ? { ...progress.data?.steps, ...pending } : local,
+    /** Whose statuses these are is known, and they are loaded: not a guess made while asking. */
+    ready: status !== 'loading' && (!signedIn || progress.data !== undefined),
+    statuses: signedIn ? { ...progress.data?.steps, ...pending } : { ...local, ...waiting },
     summary: signedIn ? progress.data : undefined,
     error: mutation.error,
     set(step: string, next: StepStatus) {
-      if (signedIn) {
+      if (status === 'loading') {
+        setLocalStatus(slug, step, next);
+        setWaiting((w) => ({ ...w, [step]: next }));
+      } else if (signedIn) {
         setPending((p) => ({ ...p, [step]: next }));
         mutation.mutate({ step, next });
       } else {
@@ -100,4 +164,14 @@ export function useStepStatuses(slug: string) {
       }
     },
   };
+}
+
+/** The review cards due now (the first page) with the count and the next due time. */
+export function useReviews() {
+  const { status } = useAuth();
+  return useQuery({
+    queryKey: keys.reviews,
+    queryFn: () => call(() => client.GET('/api/v1/me/reviews', { params: { query: { limit: 20 } } })),
+    enabled: status === 'signed-in',
+  });
 }

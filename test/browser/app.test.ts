@@ -41,11 +41,26 @@ describe('an anonymous visitor', () => {
   it('reads the whole Backend Developer roadmap', async () => {
     const { context, page } = await newPage();
     await page.goto('/');
-    await page.getByRole('link', { name: 'Backend Developer' }).click();
+    await page.getByRole('link', { name: 'Backend Developer', exact: true }).click();
     await page.waitForURL('**/roadmaps/backend-developer');
     await expect.poll(() => page.title()).toBe('Backend Developer roadmap · Waymark');
     expect(await page.locator('meta[name="description"]').getAttribute('content')).toMatch(/REST APIs/);
     await page.getByRole('heading', { level: 1, name: 'Backend Developer' }).waitFor();
+    // The map first: one ordered path of ten steps, each named with its place, kind and status.
+    const nodes = page.locator('.roadmap-map .map-node');
+    expect(await nodes.count()).toBe(10);
+    // Its accessible name says in words what the eye gets from colour, border and icon.
+    expect(
+      await page
+        .getByRole('link', {
+          name: /^Step 1 of 10: Language fundamentals\s+— required, to do, your next step\. about 60 hours$/,
+        })
+        .count(),
+    ).toBe(1);
+    await screenshot(page, 'roadmap-map');
+    // The list view is one toggle away, and the choice is remembered.
+    await page.getByRole('button', { name: 'List' }).click();
+    await page.locator('li.step').first().waitFor();
 
     const steps = page.locator('li.step');
     expect(await steps.count()).toBe(10);
@@ -85,6 +100,7 @@ describe('an anonymous visitor', () => {
     await faq.first().locator('summary').click();
     expect(await faq.first().getAttribute('open')).not.toBeNull();
     await expect.poll(() => page.getByRole('link', { name: 'Begin with the first step' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Map' }).click();
     await screenshot(page, 'roadmap');
 
     expect(await accessibilityViolations(page)).toEqual([]);
@@ -94,6 +110,7 @@ describe('an anonymous visitor', () => {
   it('keeps ticks in the browser and offers them on sign-up, at phone width', async () => {
     const { context, page } = await newPage(360);
     await page.goto('/roadmaps/backend-developer');
+    await page.getByRole('button', { name: 'List' }).click();
     await page.locator('#step-language-fundamentals').getByRole('radio', { name: 'Done' }).check();
     await page.reload();
     await expect
@@ -123,6 +140,7 @@ describe('a signed-in learner', () => {
     const { context, page } = await newPage();
     await signIn(page);
     await page.goto('/roadmaps/backend-developer');
+    await page.getByRole('button', { name: 'List' }).click();
     await page.locator('li.step').first().waitFor();
     for (const slug of REQUIRED_TO_MILESTONE) {
       await page.locator(`#step-${slug}`).focus();
@@ -130,10 +148,19 @@ describe('a signed-in learner', () => {
       await expect.poll(() => page.locator(`#step-${slug} input[value="done"]`).isChecked()).toBe(true);
     }
     await expect.poll(() => page.locator('aside.milestone').textContent()).toMatch(/Reached/);
+    // A moment of celebration, with the way to share it.
+    const celebration = page.getByRole('dialog', { name: /Milestone reached/ });
+    await celebration.waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'milestone-reached');
+    await celebration.getByRole('button', { name: 'Keep going' }).click();
+    await celebration.waitFor({ state: 'hidden' });
     await expect.poll(() => page.locator('li.step.next').getAttribute('id')).toBe('step-caching-with-redis');
     await page.reload();
     await expect.poll(() => page.locator('aside.milestone').textContent()).toMatch(/Reached ✓/);
     expect(await page.getByRole('progressbar', { name: /Required steps: 5 of 7 done/ }).count()).toBe(1);
+    // The celebration is for the moment it happens, not for every later visit.
+    expect(await page.getByRole('dialog', { name: /Milestone reached/ }).count()).toBe(0);
     await page.locator('#step-rest-apis').focus();
     await page.keyboard.press('l');
     await expect.poll(() => page.locator('aside.milestone').textContent()).toMatch(/Not reached yet/);
@@ -148,14 +175,14 @@ describe('a signed-in learner', () => {
     await signIn(a.page);
     await signIn(b.page);
     await b.page.goto('/roadmaps/backend-developer');
+    await b.page.getByRole('button', { name: 'List' }).click();
     await b.page.locator('#step-testing-and-ci').waitFor();
     expect(await b.page.locator('#step-testing-and-ci input[value="in_progress"]').isChecked()).toBe(false);
     await a.page.goto('/roadmaps/backend-developer');
+    await a.page.getByRole('button', { name: 'List' }).click();
     await a.page.locator('#step-testing-and-ci').getByRole('radio', { name: 'Learning' }).check();
     await expect
-      .poll(() => b.page.locator('#step-testing-and-ci input[value="in_progress"]').isChecked(), {
-        timeout: 5000,
-      })
+      .poll(() => b.page.locator('#step-testing-and-ci input[value="in_progress"]').isChecked())
       .toBe(true);
     await a.context.close();
     await b.context.close();
@@ -164,7 +191,7 @@ describe('a signed-in learner', () => {
   it('logs the study timer once on a double click', async () => {
     const { context, page } = await newPage();
     await signIn(page);
-    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
     await page.waitForTimeout(1200);
     await page.getByRole('button', { name: 'Stop and log' }).dblclick();
     await page.getByText(/Logged 1 min/).waitFor();

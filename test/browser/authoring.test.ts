@@ -70,8 +70,9 @@ describe('an author', () => {
     );
     expect(promoted).toBe(200);
 
-    // Signed in again, the author has the Author area.
-    await page.getByRole('button', { name: /Sign out/ }).click();
+    // A role change ends the user's sessions: the open page learns it from its event stream and
+    // signs itself out. Signed in again, the author has the Author area.
+    await page.getByRole('link', { name: 'Sign in' }).waitFor();
     await signIn(page, author);
     await page.getByRole('link', { name: 'Author' }).click();
     await page.waitForURL('**/author');
@@ -100,6 +101,8 @@ describe('an author', () => {
     await screenshot(page, 'author-editor');
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Publish' }).click();
+    // The template's starting texts are still there: publishing asks first.
+    await page.getByRole('button', { name: 'Publish anyway' }).click();
     await page.getByText('Published as version 1.').waitFor();
 
     // A learner, in another browser, finds it in the catalog and opens it.
@@ -108,6 +111,14 @@ describe('an author', () => {
     await learner.goto('/');
     await learner.getByRole('link', { name: 'Browser Testing Basics' }).click();
     await learner.waitForURL('**/roadmaps/browser-testing-basics');
+    // The map is the default view: two nodes in order, the second one optional.
+    await expect
+      .poll(() => learner.locator('.roadmap-map .map-node-title').allTextContents())
+      .toEqual([
+        expect.stringMatching(/^Write a first test — required/),
+        expect.stringMatching(/^Run it in CI — optional/),
+      ]);
+    await learner.getByRole('button', { name: 'List' }).click();
     await expect
       .poll(() => learner.locator('li.step h3').allTextContents())
       .toEqual(['Write a first test', 'Run it in CI']);
@@ -123,6 +134,8 @@ describe('an author', () => {
     const first = await context.newPage();
     await signIn(first, author);
     await first.goto('/author/browser-testing-basics');
+    // The first tab has its session and its draft before the second one asks for theirs.
+    await first.getByLabel('Summary', { exact: true }).waitFor();
     const second = await context.newPage();
     await second.goto('/author/browser-testing-basics');
     await second.getByLabel('Summary', { exact: true }).fill('Saved first, from another tab.');
@@ -131,6 +144,74 @@ describe('an author', () => {
     await first.getByLabel('Summary', { exact: true }).fill('Saved second, from a stale tab.');
     await first.getByRole('button', { name: 'Save draft' }).click();
     await first.getByText(/Someone else saved this roadmap since you opened it/).waitFor();
+    await context.close();
+  });
+
+  it('compares two versions, restores an old one as the draft, and forks a published roadmap', async () => {
+    const context = await site.browser.newContext({
+      baseURL: site.base,
+      viewport: { width: 1400, height: 900 },
+    });
+    const page = await context.newPage();
+    await signIn(page, author);
+    await page.goto('/author/browser-testing-basics');
+    // Version 2: the second step renamed and made required.
+    await page.getByLabel('Step title').nth(1).fill('Run it on every push');
+    await page.getByLabel('Required step').nth(1).check();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('button', { name: 'Publish anyway' }).click();
+    await page.getByText('Published as version 2.').waitFor();
+
+    // What changed from version 1 to version 2, in words.
+    const history = page.getByRole('region', { name: 'Published versions' });
+    await history.getByRole('button', { name: 'Restore version 1 as draft…' }).waitFor();
+    await history.getByLabel('From', { exact: true }).selectOption('1');
+    await history.getByLabel('To', { exact: true }).selectOption('2');
+    await history.getByRole('button', { name: 'Show changes' }).click();
+    const diff = page.getByRole('region', { name: 'From version 1 to version 2' });
+    await diff.getByText('Step “Run it on every push”').waitFor();
+    // The summary saved by the previous test came with version 2 too.
+    expect(await diff.locator('h4').allTextContents()).toEqual(['Roadmap', 'Steps']);
+    expect(await diff.locator('.diff-change').count()).toBe(2);
+    const change = diff.locator('.diff-change', { hasText: 'Run it on every push' });
+    expect(await change.locator('dt').allTextContents()).toEqual(['Title', 'Required']);
+    expect(await change.locator('del').allTextContents()).toEqual(['Run it in CI', 'no']);
+    expect(await change.locator('ins').allTextContents()).toEqual(['Run it on every push', 'yes']);
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    // Restoring version 1 says what it does first, then the editor shows it.
+    await history.getByRole('button', { name: 'Restore version 1 as draft…' }).click();
+    const confirm = page.getByRole('region', { name: 'Restore version 1 as the draft?' });
+    await confirm.getByText(/Readers keep seeing version 2 until you publish/).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await confirm.getByRole('button', { name: 'Yes, restore version 1' }).click();
+    await history.getByText('Version 1 is now the draft.').waitFor();
+    await expect.poll(() => page.getByLabel('Step title').nth(1).inputValue()).toBe('Run it in CI');
+    expect(await page.getByRole('button', { name: 'Save draft' }).isDisabled()).toBe(true);
+    // It was saved as the draft: a reload shows it too, and readers still see version 2.
+    await page.reload();
+    await expect.poll(() => page.getByLabel('Step title').nth(1).inputValue()).toBe('Run it in CI');
+    const reader = await page.evaluate(async () =>
+      (await fetch('/api/v1/roadmaps/browser-testing-basics')).json(),
+    );
+    expect(reader).toMatchObject({ version: 2 });
+
+    // Forking the bundled roadmap from its page: a taken address is named, then a new draft.
+    await page.goto('/roadmaps/backend-developer');
+    await page.getByRole('button', { name: 'Fork…' }).click();
+    await page.getByLabel('Title of your roadmap').fill('My Backend Path');
+    expect(await page.getByLabel('Address').inputValue()).toBe('my-backend-path');
+    await page.getByLabel('Address').fill('browser-testing-basics');
+    await page.getByRole('button', { name: 'Create my draft' }).click();
+    await page.getByText('Address is taken').waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.getByLabel('Address').fill('my-backend-path');
+    await page.getByRole('button', { name: 'Create my draft' }).click();
+    await page.waitForURL('**/author/my-backend-path');
+    await page.getByRole('heading', { name: 'My Backend Path', level: 1 }).waitFor();
+    expect(await page.getByText('Draft, not published yet').count()).toBe(1);
+    await page.getByRole('link', { name: '← Your roadmaps' }).click();
+    await page.getByRole('link', { name: 'My Backend Path' }).waitFor();
     await context.close();
   });
 });

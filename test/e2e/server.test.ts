@@ -1,17 +1,45 @@
 // The real server process over a real socket, and the CLI, as a user runs them.
+//
+// The tests run child processes one after the other, most of them opening PGlite: how long that
+// takes depends on the machine and on what else it is doing. So they wait for their processes,
+// each bounded by PROCESS_TIMEOUT_MS, and a test's own timeout is that bound times the number
+// of processes it runs (`processes(n)`, given per describe block for its longest test).
 import { once } from 'node:events';
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/db.ts';
-import { childEnv, freePort, run, runToEnd, SERVER, waitForOk, type Running } from '../helpers/process.ts';
+import {
+  childEnv,
+  freePort,
+  processes,
+  run,
+  runToEnd,
+  SERVER,
+  waitForOk,
+  type Running,
+} from '../helpers/process.ts';
+import { tempDirs } from '../helpers/temp.ts';
 
 const CLI = ['bin/waymark.js'];
-const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'waymark-e2e-'));
+const tempDir = tempDirs('waymark-e2e-');
 
-describe('the server process', () => {
+/** Until a connection to `port` is refused: the server has stopped listening. */
+async function refused(port: number) {
+  for (;;) {
+    const socket = connect(port, '127.0.0.1');
+    const code = await new Promise<string | undefined>((resolve) => {
+      socket.once('connect', () => resolve(undefined));
+      socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code));
+    });
+    socket.destroy();
+    if (code === 'ECONNREFUSED') return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('the server process', { timeout: processes(2) }, () => {
   let server: Running;
   let base: string;
   let dataDir: string;
@@ -32,9 +60,10 @@ describe('the server process', () => {
     base = `http://127.0.0.1:${port}`;
     server = run(SERVER, env);
     await waitForOk(`${base}/readyz`, server);
-  });
+  }, processes(1));
   afterAll(async () => {
     server.child.kill('SIGKILL');
+    await server.exited;
     await closeDb?.();
   });
 
@@ -63,15 +92,16 @@ describe('the server process', () => {
   );
 
   it('stops gracefully on SIGTERM: finishes the request in flight, then exits 0', async () => {
-    // Half a request is on the wire when SIGTERM lands: it is in flight, deterministically.
-    const socket = connect(Number(new URL(base).port), '127.0.0.1');
+    // Half a request is on the wire when SIGTERM lands: it is in flight, deterministically. The
+    // rest follows once the server has stopped listening, i.e. is shutting down.
+    const port = Number(new URL(base).port);
+    const socket = connect(port, '127.0.0.1');
     await once(socket, 'connect');
     let response = '';
     socket.on('data', (chunk) => (response += chunk));
     socket.write('GET /api/v1/roadmaps?limit=1 HTTP/1.1\r\nHost: localhost\r\n');
-    await new Promise((r) => setTimeout(r, 200));
     server.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
+    await refused(port);
     socket.write('\r\n');
     await once(socket, 'end');
     expect(response).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
@@ -82,7 +112,7 @@ describe('the server process', () => {
   });
 });
 
-describe('the waymark CLI', () => {
+describe('the waymark CLI', { timeout: processes(11) }, () => {
   it('prints help and fails on unknown commands', async () => {
     const help = await runToEnd([...CLI, '--help'], childEnv({}));
     expect(help.code).toBe(0);

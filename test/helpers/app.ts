@@ -4,6 +4,7 @@ import { buildApp, type AppDeps } from '../../src/server/app.ts';
 import { loadConfig, type Config } from '../../src/server/config.ts';
 import type { Database } from '../../src/server/db/client.ts';
 import type { Cache } from '../../src/server/infra/cache.ts';
+import type { GuardedRedis } from '../../src/server/infra/redis.ts';
 import { openConfiguredInfra } from '../../src/server/runtime.ts';
 import { randomBytes } from 'node:crypto';
 import { generateKeyPair } from '../../src/server/modules/auth/tokens.ts';
@@ -18,16 +19,20 @@ export interface TestApp {
   db: Database;
   cache: Cache;
   config: Config;
+  /** With REDIS_URL: the command connection and its circuit breaker. */
+  redis: GuardedRedis | undefined;
   close(): Promise<void>;
 }
 
 export async function createTestApp(
   env: Record<string, string> = {},
-  deps: Partial<Pick<AppDeps, 'mailer' | 'providers' | 'pubsub'>> & {
+  deps: Partial<Pick<AppDeps, 'mailer' | 'providers' | 'pubsub' | 'logStream' | 'now'>> & {
     /** Share a database with another test app (two instances of one deployment). */
     db?: Database;
     /** The Redis namespace (instances of one deployment share it). */
     namespace?: string;
+    /** How long a Redis command may take (default here 5 s; the server's is 1 s). */
+    commandTimeoutMs?: number;
   } = {},
   /** Runs before the app is ready: add hooks here. */
   configure?: (app: FastifyInstance) => void,
@@ -38,17 +43,24 @@ export async function createTestApp(
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...env,
   });
-  const { db: sharedDb, namespace, ...appDeps } = deps;
+  const { db: sharedDb, namespace, commandTimeoutMs, ...appDeps } = deps;
   const db = sharedDb ?? (await createTestDatabase());
   // With REDIS_URL (CI), the same tests run on Redis: each app in a namespace of its own.
   // A loaded CI machine can be slow to answer: a generous timeout keeps the tests on the Redis
   // path rather than the degraded one (which has tests of its own).
   const infra = await openConfiguredInfra(config, {
     namespace: namespace ?? `waymark-test:${randomBytes(6).toString('hex')}:`,
-    commandTimeoutMs: 5000,
+    commandTimeoutMs: commandTimeoutMs ?? 5000,
   });
   const cache = infra.cache;
-  const app = await buildApp({ config, db, logger: false, ...infra.appDeps, ...appDeps });
+  // Logging stays off unless a test asks to read the log lines (logStream).
+  const app = await buildApp({
+    config,
+    db,
+    ...(appDeps.logStream ? {} : { logger: false as const }),
+    ...infra.appDeps,
+    ...appDeps,
+  });
   configure?.(app);
   await app.ready();
   return {
@@ -56,6 +68,7 @@ export async function createTestApp(
     db,
     cache,
     config,
+    redis: infra.redis,
     async close() {
       await app.close();
       await infra.close();

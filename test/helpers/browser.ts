@@ -8,6 +8,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createTestDatabase } from './db.ts';
 import { childEnv, freePort, ROOT, run, runToEnd, SERVER, waitForOk, type Running } from './process.ts';
+import { removeDir } from './temp.ts';
 
 export const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
 export const ARTIFACTS = path.join(ROOT, 'test-results');
@@ -31,7 +32,12 @@ export interface Site {
 
 /** Starts the server (and Chromium); `admin` is created first with the CLI, as an operator would. */
 export async function startSite(
-  options: { admin?: { email: string; password: string } } = {},
+  options: {
+    admin?: { email: string; password: string };
+    /** false: start without PUBLIC_URL, as the README's `npm start` does (both loopback spellings). */
+    publicUrl?: boolean;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<Site> {
   if (!CHROMIUM) {
     throw new Error(
@@ -43,29 +49,52 @@ export async function startSite(
   await mkdir(ARTIFACTS, { recursive: true });
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'waymark-browser-'));
   const extra: Record<string, string> = {
     PORT: String(port),
-    PUBLIC_URL: base,
-    WAYMARK_DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'waymark-browser-')),
+    ...(options.publicUrl === false ? {} : { PUBLIC_URL: base }),
+    WAYMARK_DATA_DIR: dataDir,
     RATE_LIMIT_PER_MINUTE: '0',
     AUTH_RATE_LIMIT_PER_MINUTE: '0',
+    ...options.env,
   };
   let closeDb: (() => Promise<void>) | undefined;
-  if (process.env.DATABASE_URL) {
-    const db = await createTestDatabase();
-    extra.DATABASE_URL = db.url!;
-    closeDb = () => db.close();
+  let server: Running | undefined;
+  try {
+    if (process.env.DATABASE_URL) {
+      const db = await createTestDatabase();
+      extra.DATABASE_URL = db.url!;
+      closeDb = () => db.close();
+    }
+    if (options.admin) {
+      const made = await runToEnd(
+        ['bin/waymark.js', 'user', 'create-admin', '--email', options.admin.email],
+        {
+          ...childEnv(extra),
+          WAYMARK_ADMIN_PASSWORD: options.admin.password,
+        },
+      );
+      if (made.code !== 0) throw new Error(`create-admin failed: ${made.output}`);
+    }
+    server = run(SERVER, childEnv(extra));
+    await waitForOk(`${base}/readyz`, server);
+  } catch (err) {
+    server?.child.kill('SIGKILL');
+    await server?.exited;
+    await closeDb?.();
+    await removeDir(dataDir);
+    throw err;
   }
-  if (options.admin) {
-    const made = await runToEnd(['bin/waymark.js', 'user', 'create-admin', '--email', options.admin.email], {
-      ...childEnv(extra),
-      WAYMARK_ADMIN_PASSWORD: options.admin.password,
-    });
-    if (made.code !== 0) throw new Error(`create-admin failed: ${made.output}`);
-  }
-  const server = run(SERVER, childEnv(extra));
-  await waitForOk(`${base}/readyz`, server);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+  // Every context waits up to a minute for a condition (Playwright's default is 30 s), so a
+  // loaded machine makes a test slower, not red.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.setDefaultTimeout(60_000);
+    context.setDefaultNavigationTimeout(60_000);
+    return context;
+  };
   return {
     base,
     server,
@@ -75,14 +104,15 @@ export async function startSite(
       server.child.kill('SIGTERM');
       await server.exited;
       await closeDb?.();
+      await removeDir(dataDir);
     },
   };
 }
 
-/** axe-core's WCAG 2.x A/AA rules on the page as it is now; returns the violations. */
+/** Every axe-core rule (WCAG 2.x A/AA and best practices) on the page as it is now; returns the violations. */
 export async function accessibilityViolations(page: Page) {
   const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
     .analyze();
   return result.violations.map((v) => ({
     id: v.id,
@@ -94,4 +124,29 @@ export async function accessibilityViolations(page: Page) {
 
 export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** Signs up a new learner through the web app's form; answers the email used. */
+export async function signUpInBrowser(
+  page: Page,
+  name = 'Web Learner',
+  password = 'a browser test passphrase',
+) {
+  const email = `web-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@example.com`;
+  await page.goto('/signup');
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL('**/dashboard');
+  return email;
+}
+
+/** Signs in through the web app's form. */
+export async function signInInBrowser(page: Page, who: { email: string; password: string }) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL('**/dashboard');
 }

@@ -33,6 +33,16 @@ export interface Running {
   exited: Promise<number | null>;
 }
 
+/**
+ * How long one child process — a CLI command, a server coming up — may take before a test calls it
+ * hung. Generous: a command that opens PGlite takes 1–4 s on an idle machine and many times that on
+ * a loaded one. Tests are bounded by what they wait for, each wait by this.
+ */
+export const PROCESS_TIMEOUT_MS = 180_000;
+
+/** A test timeout for a test that runs `count` child processes one after the other. */
+export const processes = (count: number) => count * PROCESS_TIMEOUT_MS;
+
 export function run(args: string[], env: NodeJS.ProcessEnv): Running {
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -42,14 +52,25 @@ export function run(args: string[], env: NodeJS.ProcessEnv): Running {
   return { child, output: () => output, exited };
 }
 
-export async function runToEnd(args: string[], env: NodeJS.ProcessEnv) {
+/** Runs a child to its end; one still running after `timeoutMs` is killed and the call fails. */
+export async function runToEnd(args: string[], env: NodeJS.ProcessEnv, timeoutMs = PROCESS_TIMEOUT_MS) {
   const r = run(args, env);
-  const code = await r.exited;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timed out'>((resolve) => {
+    timer = setTimeout(() => resolve('timed out'), timeoutMs);
+  });
+  const code = await Promise.race([r.exited, timedOut]);
+  clearTimeout(timer);
+  if (code === 'timed out') {
+    r.child.kill('SIGKILL');
+    await r.exited;
+    throw new Error(`\`${args.join(' ')}\` still ran after ${timeoutMs} ms:\n${r.output()}`);
+  }
   return { code, output: r.output() };
 }
 
 /** Polls `url` until it answers 200, the process dies, or `timeoutMs` passes. */
-export async function waitForOk(url: string, proc: Running, timeoutMs = 30_000): Promise<void> {
+export async function waitForOk(url: string, proc: Running, timeoutMs = PROCESS_TIMEOUT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
   void proc.exited.then(() => (exited = true));

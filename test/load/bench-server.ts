@@ -1,5 +1,6 @@
 // For `npm run bench`: the Waymark app and, in the same process on the same database handle, a
-// bare Fastify app whose routes run the same SQL as the progress endpoints with nothing else —
+// bare Fastify app whose routes run the same SQL as the personalized endpoints (progress,
+// forecast, due reviews) with nothing else —
 // no authentication, validation, events or logging. Loaded one after the other, the two tell
 // what Waymark's own work costs on top of the database.
 import Fastify from 'fastify';
@@ -7,6 +8,7 @@ import { buildApp } from '../../src/server/app.ts';
 import { loadConfig } from '../../src/server/config.ts';
 import { importContentDir } from '../../src/server/modules/roadmaps/files.ts';
 import * as progressRepo from '../../src/server/modules/progress/repo.ts';
+import { newCard } from '../../src/server/modules/reviews/scheduler.ts';
 import { openConfiguredDatabase, openConfiguredInfra } from '../../src/server/runtime.ts';
 
 const config = loadConfig();
@@ -33,7 +35,16 @@ bare.put<{ Params: { user: string }; Body: { status: 'done' | 'in_progress' } }>
       roadmapSlug: 'backend-developer',
       stepSlug: 'postgresql',
       status: request.body.status,
+      newCard: newCard(new Date()),
     }),
+);
+// The learning scenarios: the same service calls the routes make (their SQL and arithmetic),
+// without the HTTP work around them (authentication, validation, serialization, logging).
+bare.get<{ Params: { user: string } }>('/forecast/:user', async (request) =>
+  app.services.habits.forecast(request.params.user, 'backend-developer'),
+);
+bare.get<{ Params: { user: string } }>('/reviews/:user', async (request) =>
+  app.services.reviews.due(request.params.user, 20),
 );
 await bare.listen({ port: Number(process.env.BARE_PORT), host: '127.0.0.1' });
 console.log('ready');

@@ -6,22 +6,35 @@
 //   npm run bench -- --duration 6      shorter runs
 //   DATABASE_URL=… npm run bench -- --redis
 //                                      the same on PostgreSQL and Redis, plus the read path through
-//                                      nginx with one and with two instances
+//                                      nginx with one and with two instances, and nginx's cache vs a static file
+//   npm run bench -- --check           only the read scenario, short (3 s per side, 3 alternations): exits 1
+//                                      when the cached read is below 0.7 × the bare server (CI runs it)
+//   npm run bench -- --freeze          only this: the cached read and login before, during and after
+//                                      a 10 s SIGSTOP of a Redis of the bench's own (test/load/freeze.ts)
 //
 // Scenarios:
 //   read       the cached roadmap document vs a bare node:http server sending the same bytes
 //   sign-in    argon2id time per hash, and logins under load
-//   progress   the progress summary and a progress PUT (authenticated) vs a bare Fastify route
-//              running the same SQL on the same database (test/load/bench-server.ts)
+//   progress   the progress summary, a progress PUT, the pace forecast and the due reviews
+//              (authenticated) vs a bare Fastify route running the same SQL on the same database
+//              (test/load/bench-server.ts)
 //   start-up   cold start (fresh data dir) and restart, to the first 200 of the document
-import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort, ROOT } from '../helpers/process.ts';
+import {
+  load as loadFor,
+  median,
+  spawnNode,
+  stop,
+  timeToFirst200,
+  type Load,
+  type Target,
+} from './harness.ts';
 import { hashPassword } from '../../src/server/modules/auth/passwords.ts';
 import { generateKeyPair } from '../../src/server/modules/auth/tokens.ts';
 
@@ -30,15 +43,25 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '15' },
     connections: { type: 'string', default: '50' },
     redis: { type: 'boolean', default: false },
+    freeze: { type: 'boolean', default: false },
+    check: { type: 'boolean', default: false },
   },
 });
+/** The regression check's floor: the cached read against the bare server, in the same run. */
+const CHECK_RATIO = 0.7;
+if (values.freeze) {
+  const { freezeBench } = await import('./freeze.ts');
+  const failed = await freezeBench();
+  if (failed > 0) console.error(`\n${failed} failed requests`);
+  process.exit(failed > 0 ? 1 : 0);
+}
 if (values.redis && !process.env.DATABASE_URL) {
   throw new Error(
     '--redis runs on PostgreSQL and Redis: set DATABASE_URL (and REDIS_URL, default redis://127.0.0.1:6379/0).',
   );
 }
 const REDIS_URL = values.redis ? (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0') : undefined;
-const DURATION = Number(values.duration);
+const DURATION = values.check ? 9 : Number(values.duration);
 const ROUNDS = 3;
 const CONNECTIONS = Number(values.connections);
 const DOC = '/api/v1/roadmaps/backend-developer';
@@ -46,64 +69,7 @@ const database = `${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}${values.
 const keys = generateKeyPair();
 let failures = 0;
 
-function spawnNode(script: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', './src/server/preload.ts', script], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-async function timeToFirst200(url: string, child: ChildProcess, started: number): Promise<number> {
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  for (;;) {
-    if (exited) throw new Error('server exited during start-up');
-    try {
-      const res = await fetch(url);
-      if (res.status === 200) return performance.now() - started;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-interface Load {
-  rps: number;
-  p50: number;
-  p99: number;
-  failed: number;
-}
-
-type Target = Omit<autocannon.Options, 'duration' | 'connections'> & { connections?: number };
-
-async function load(target: Target, seconds: number): Promise<Load> {
-  const result = await autocannon({
-    connections: CONNECTIONS,
-    pipelining: 1,
-    ...target,
-    duration: Math.max(1, Math.round(seconds)),
-  });
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    failed: result.errors + result.timeouts + result.non2xx,
-  };
-}
-
-/** The run with the median throughput (its latencies come with it). */
-function median(runs: Load[]): Load {
-  return [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
-}
+const load = (target: Target, seconds: number) => loadFor({ connections: CONNECTIONS, ...target }, seconds);
 
 const header = () =>
   console.log(
@@ -143,7 +109,7 @@ async function compare(
   row(name, s);
   const ratio = Number((s.rps / b.rps).toFixed(2));
   console.log(target === undefined ? `ratio ${ratio}` : verdict(`ratio ${ratio}`, ratio, target));
-  return s;
+  return { ...s, ratio };
 }
 
 console.log(
@@ -201,6 +167,17 @@ const read = await compare(
 );
 console.log(verdict(`p99 ${read.p99.toFixed(1)} ms`, read.p99, 5, false));
 await stop(bare);
+if (values.check) {
+  await stop(server);
+  await rm(dataDir, { recursive: true, force: true });
+  const held = read.ratio >= CHECK_RATIO && failures === 0;
+  console.log(
+    held
+      ? `regression check: ratio ${read.ratio} ≥ ${CHECK_RATIO}, held`
+      : `regression check FAILED: the cached read is ${read.ratio} × the bare server (floor ${CHECK_RATIO}), ${failures} failed requests`,
+  );
+  process.exit(held ? 0 : 1);
+}
 
 console.log('\n— sign-in: argon2id dominates it by design');
 const hashes = 20;
@@ -301,6 +278,29 @@ await compare(
   }),
   0.8,
 );
+// The learner has done a few steps: each is a review card, due now.
+for (const step of ['language-fundamentals', 'oop-and-design-patterns', 'rest-apis']) {
+  const res = await fetch(`${progressBase}/api/v1/me/roadmaps/backend-developer/steps/${step}`, {
+    method: 'PUT',
+    headers: auth,
+    body: JSON.stringify({ status: 'done' }),
+  });
+  if (res.status !== 200) throw new Error(`bench progress failed: ${res.status} ${await res.text()}`);
+}
+await compare(
+  'GET /me/roadmaps/…/forecast',
+  { url: `${progressBase}/api/v1/me/roadmaps/backend-developer/forecast`, headers: auth },
+  'bare Fastify: the same service call',
+  { url: `http://127.0.0.1:${progressBarePort}/forecast/${learner.user.id}` },
+  0.8,
+);
+await compare(
+  'GET /me/reviews (3 due)',
+  { url: `${progressBase}/api/v1/me/reviews?limit=20`, headers: auth },
+  'bare Fastify: the same service call',
+  { url: `http://127.0.0.1:${progressBarePort}/reviews/${learner.user.id}` },
+  0.8,
+);
 await stop(benchServer);
 await rm(dataDir, { recursive: true, force: true });
 await rm(progressDir, { recursive: true, force: true });
@@ -320,18 +320,34 @@ if (values.redis) {
   const template = await readFile(path.join(ROOT, 'test/scale/nginx.conf.template'), 'utf8');
   const throughNginx = async (upstreams: [string, string]) => {
     const prefix = await mkdtemp(path.join(os.tmpdir(), 'waymark-bench-nginx-'));
+    await chmod(prefix, 0o755); // nginx's workers (nobody, under root) use the cache directory in it
     const nginxPort = await freePort();
+    // The document's bytes as a static file too: what nginx's cache is measured against.
+    await mkdir(path.join(prefix, 'static'));
+    await writeFile(
+      path.join(prefix, 'static', 'document.json'),
+      Buffer.from(await (await fetch(`http://127.0.0.1:${ports[0]}${DOC}`)).arrayBuffer()),
+    );
     const conf = template
       .replaceAll('{{PREFIX}}', prefix)
       .replace('{{PORT}}', String(nginxPort))
       .replace('{{UPSTREAM_A}}', upstreams[0])
-      .replace('{{UPSTREAM_B}}', upstreams[1]);
+      .replace('{{UPSTREAM_B}}', upstreams[1])
+      .replace(
+        '    location / {',
+        `    location = /static/document.json {\n      root ${prefix};\n      default_type application/json;\n    }\n\n    location / {`,
+      );
     await writeFile(path.join(prefix, 'nginx.conf'), conf);
     const nginx = spawn('nginx', ['-p', prefix, '-c', path.join(prefix, 'nginx.conf'), '-g', 'daemon off;'], {
       stdio: 'ignore',
     });
     await timeToFirst200(`http://127.0.0.1:${nginxPort}/readyz`, nginx, performance.now());
-    return { url: `http://127.0.0.1:${nginxPort}${DOC}`, nginx, prefix };
+    return {
+      url: `http://127.0.0.1:${nginxPort}${DOC}`,
+      static: `http://127.0.0.1:${nginxPort}/static/document.json`,
+      nginx,
+      prefix,
+    };
   };
   const one = await throughNginx([`127.0.0.1:${ports[0]}`, `127.0.0.1:${ports[0]}`]);
   const two = await throughNginx([`127.0.0.1:${ports[0]}`, `127.0.0.1:${ports[1]}`]);
@@ -341,7 +357,23 @@ if (values.redis) {
   header();
   // No target: on one 2-core machine the instances, nginx and the load generator share the
   // same cores, so a second instance cannot double anything; the ratio says how much it adds.
-  await compare('nginx → 2 instances', { url: two.url }, 'nginx → 1 instance', { url: one.url });
+  // The session cookie makes nginx pass every request to an instance (its cache is measured below).
+  const uncached = { headers: { cookie: 'waymark_refresh=bench' } };
+  await compare('nginx → 2 instances', { url: two.url, ...uncached }, 'nginx → 1 instance', {
+    url: one.url,
+    ...uncached,
+  });
+  console.log(
+    `\n— nginx's cache (${database}): the document as a cache HIT vs the same bytes as a static file`,
+  );
+  header();
+  const hit = await fetch(two.url).then(async (r) => (await r.arrayBuffer(), fetch(two.url)));
+  if (hit.headers.get('x-cache-status') !== 'HIT')
+    throw new Error(`expected a cache HIT, got ${hit.headers.get('x-cache-status')}`);
+  await hit.arrayBuffer();
+  // No target: both are nginx answering from disk (page cache); the cache adds a key lookup and
+  // a freshness check, and revalidates with an instance every max-age (10 s).
+  await compare("nginx's cache (HIT)", { url: two.url }, 'nginx static file', { url: two.static });
   for (const child of [one.nginx, two.nginx, ...instances]) await stop(child);
   for (const dir of [one.prefix, two.prefix]) await rm(dir, { recursive: true, force: true });
 }

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { databaseUrlFor } from '../../../test/helpers/postgres.ts';
+import { tempDirs } from '../../../test/helpers/temp.ts';
 import { MIGRATIONS_DIR, openPglite, openPgliteMemory, openPostgres, type Database } from './client.ts';
 import { DirLockedError } from './lock.ts';
 import { roadmaps } from './schema.ts';
@@ -14,9 +14,15 @@ import { roadmaps } from './schema.ts';
 const TABLES = [
   'identities',
   'mail_tokens',
+  'notes',
   'outbox',
   'progress',
   'refresh_tokens',
+  'resource_checks',
+  'review_cards',
+  'review_logs',
+  'roadmap_plans',
+  'roadmap_slugs',
   'roadmap_versions',
   'roadmaps',
   'sessions',
@@ -27,7 +33,7 @@ const TABLES = [
 const MIGRATIONS = JSON.parse(readFileSync(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8'))
   .entries.length;
 
-const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'waymark-db-'));
+const tempDir = tempDirs('waymark-db-');
 
 async function tableNames(db: Database) {
   const result = (await db.primary.execute(

@@ -175,6 +175,13 @@ export async function openPgliteMemory(dump?: Blob): Promise<Database> {
  * Runs raw SQL and returns its rows, on either driver (both answer `{ rows }`). For the few
  * statements the query builder cannot say well: upserts from a select, summaries in one trip.
  */
+/** A timestamp of a raw-SQL row (a string or a Date, by driver) as ISO 8601; null stays null. */
+export function isoTimestamp(value: string | Date): string;
+export function isoTimestamp(value: string | Date | null): string | null;
+export function isoTimestamp(value: string | Date | null): string | null {
+  return value === null ? null : new Date(value).toISOString();
+}
+
 export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;

@@ -13,6 +13,7 @@ import {
   check,
   customType,
   date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -71,10 +72,44 @@ export const roadmapVersions = pgTable(
     document: jsonb('document').$type<RoadmapSource>().notNull(),
     /** sha256 of the canonical JSON of `document`: an unchanged import makes no new version. */
     contentHash: text('content_hash').notNull(),
+    /**
+     * The document's Markdown fields rendered to sanitized HTML when the version was created
+     * (reads never render). Null only for versions stored before this column existed; the
+     * server fills those in at start.
+     */
+    rendered: jsonb('rendered').$type<RenderedHtml>(),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.roadmapId, t.version] })],
 );
+
+/**
+ * Addresses a roadmap had before it was renamed: GET of an old slug answers 301 to the live one.
+ * A live roadmap of that slug, if one is created later, wins over the redirect.
+ */
+export const roadmapSlugs = pgTable('roadmap_slugs', {
+  slug: text('slug').primaryKey(),
+  roadmapId: uuid('roadmap_id')
+    .notNull()
+    .references(() => roadmaps.id, { onDelete: 'cascade' }),
+  renamedAt: timestamp('renamed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+/** The rendered HTML of a version's document-level Markdown fields, in document order. */
+export interface RenderedHtml {
+  renderer: string;
+  introHtml: string;
+  milestones: string[];
+  faq: string[];
+}
+
+/** A step's check question as stored: the author's Markdown and its sanitized HTML. */
+export interface StepCheck {
+  question: string;
+  answer: string;
+  questionHtml: string;
+  answerHtml: string;
+}
 
 export interface StepResource {
   title: string;
@@ -102,6 +137,8 @@ export const steps = pgTable(
     position: integer('position').notNull(),
     estimatedHours: real('estimated_hours').notNull(),
     resources: jsonb('resources').$type<StepResource[]>().notNull(),
+    /** Check questions for spaced review, with their Markdown rendered once at import. */
+    checks: jsonb('checks').$type<StepCheck[]>().notNull().default([]),
     /** Set when a new version no longer has this step; progress on it is kept. */
     retiredAt: timestamp('retired_at', { withTimezone: true, mode: 'date' }),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
@@ -137,6 +174,8 @@ export const users = pgTable(
     timezone: text('timezone').notNull().default('UTC'),
     dailyGoalMinutes: integer('daily_goal_minutes').notNull().default(30),
     publicProfile: boolean('public_profile').notNull().default(false),
+    /** Whether held streak freezes cover missed days (habits/calendar.ts); on by default. */
+    streakFreezes: boolean('streak_freezes').notNull().default(true),
     /** The public profile's address, /u/{handle}; unique when set. */
     handle: text('handle'),
     /** argon2id PHC string; null for accounts that only sign in through a provider. */
@@ -186,7 +225,7 @@ export const refreshTokens = pgTable(
   (t) => [index('refresh_tokens_session_idx').on(t.sessionId)],
 );
 
-export const TOKEN_PURPOSES = ['password_reset', 'email_verification'] as const;
+export const TOKEN_PURPOSES = ['password_reset', 'email_verification', 'email_change'] as const;
 
 /** Single-use tokens sent by mail (password reset, email verification); only hashes stored. */
 export const mailTokens = pgTable(
@@ -197,6 +236,8 @@ export const mailTokens = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     purpose: text('purpose', { enum: TOKEN_PURPOSES }).notNull(),
+    /** For `email_change`: the address that takes effect when the link is opened. */
+    newEmail: text('new_email'),
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
@@ -290,5 +331,145 @@ export const studySessions = pgTable(
     index('study_sessions_user_date_idx').on(t.userId, t.date),
     uniqueIndex('study_sessions_idempotency_key').on(t.userId, t.idempotencyKey),
     check('study_sessions_minutes_check', sql`${t.minutes} between 1 and 1440`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Learning: private notes, resource checks, a target date per roadmap
+
+/**
+ * A learner's private note on a step, by the step's stable id (as progress is): Markdown as
+ * written and its sanitized HTML, rendered once when saved. Never shown to anyone else.
+ */
+export const notes = pgTable(
+  'notes',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    stepId: text('step_id')
+      .notNull()
+      .references(() => steps.id),
+    roadmapId: uuid('roadmap_id')
+      .notNull()
+      .references(() => roadmaps.id),
+    body: text('body').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    search: tsvector('search').generatedAlwaysAs(sql`to_tsvector('english', coalesce(body, ''))`),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.stepId] }),
+    index('notes_user_updated_idx').on(t.userId, t.updatedAt, t.stepId),
+    index('notes_search_idx').using('gin', t.search),
+  ],
+);
+
+/** A resource of a step the learner ticked as done; unticking deletes the row. */
+export const resourceChecks = pgTable(
+  'resource_checks',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    stepId: text('step_id')
+      .notNull()
+      .references(() => steps.id),
+    roadmapId: uuid('roadmap_id')
+      .notNull()
+      .references(() => roadmaps.id),
+    url: text('url').notNull(),
+    checkedAt: timestamp('checked_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.stepId, t.url] }),
+    index('resource_checks_user_roadmap_idx').on(t.userId, t.roadmapId),
+  ],
+);
+
+/** A learner's plan for a roadmap: the local date they mean to finish its required steps by. */
+export const roadmapPlans = pgTable(
+  'roadmap_plans',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    roadmapId: uuid('roadmap_id')
+      .notNull()
+      .references(() => roadmaps.id),
+    targetDate: date('target_date', { mode: 'string' }),
+    /** Spaced review of this roadmap's done steps; off hides its cards (they are kept). */
+    reviews: boolean('reviews').notNull().default(true),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.roadmapId] })],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Spaced review
+
+/**
+ * A done step as a review card for one learner: the FSRS memory state (ts-fsrs's `Card`,
+ * column for field). Setting the step back from done suspends the card; done again resumes it.
+ */
+export const reviewCards = pgTable(
+  'review_cards',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    stepId: text('step_id')
+      .notNull()
+      .references(() => steps.id),
+    roadmapId: uuid('roadmap_id')
+      .notNull()
+      .references(() => roadmaps.id),
+    due: timestamp('due', { withTimezone: true, mode: 'date' }).notNull(),
+    // Doubles, as ts-fsrs computes them: the next interval is a function of these exact values.
+    stability: doublePrecision('stability').notNull(),
+    difficulty: doublePrecision('difficulty').notNull(),
+    elapsedDays: integer('elapsed_days').notNull(),
+    scheduledDays: integer('scheduled_days').notNull(),
+    learningSteps: integer('learning_steps').notNull(),
+    reps: integer('reps').notNull(),
+    lapses: integer('lapses').notNull(),
+    /** ts-fsrs `State`: 0 new, 1 learning, 2 review, 3 relearning. */
+    state: integer('state').notNull(),
+    lastReview: timestamp('last_review', { withTimezone: true, mode: 'date' }),
+    suspended: boolean('suspended').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('review_cards_user_step_key').on(t.userId, t.stepId),
+    index('review_cards_user_due_idx')
+      .on(t.userId, t.due)
+      .where(sql`not ${t.suspended}`),
+  ],
+);
+
+/** One rating of a card; the Idempotency-Key makes a retried rating count once. */
+export const reviewLogs = pgTable(
+  'review_logs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    cardId: uuid('card_id')
+      .notNull()
+      .references(() => reviewCards.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** ts-fsrs `Rating`: 1 again, 2 hard, 3 good, 4 easy. */
+    rating: integer('rating').notNull(),
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    idempotencyKey: text('idempotency_key'),
+    /** The card as this rating left it: what a retry with the same key answers. */
+    result: jsonb('result').$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    uniqueIndex('review_logs_idempotency_key').on(t.userId, t.idempotencyKey),
+    index('review_logs_card_idx').on(t.cardId, t.reviewedAt),
+    check('review_logs_rating_check', sql`${t.rating} between 1 and 4`),
   ],
 );

@@ -1,6 +1,19 @@
 // Pagination cursors, opaque to clients: base64url of a small JSON value that the issuing
 // service reads back. One that does not read back is a 400 naming `cursor`.
 import { AppError } from './errors.ts';
+import { isCleanLine } from './text.ts';
+import { isCalendarDate, isTimestamp } from './validation.ts';
+
+// What a decoded cursor may hold, checked completely before any of it reaches SQL.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const cursorFields = {
+  /** A non-empty single-line string of at most `max` characters. */
+  text: (value: unknown, max: number): value is string =>
+    typeof value === 'string' && value.length > 0 && value.length <= max && isCleanLine(value),
+  uuid: (value: unknown): value is string => typeof value === 'string' && UUID.test(value),
+  date: (value: unknown): value is string => typeof value === 'string' && isCalendarDate(value),
+  timestamp: (value: unknown): value is string => typeof value === 'string' && isTimestamp(value),
+};
 
 export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -3,7 +3,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { signUp } from '../../../test/helpers/auth.ts';
 import { outbox } from '../db/schema.ts';
@@ -65,6 +65,8 @@ describe('mail over SMTP', () => {
       payload: { email: session.user.email },
     });
     expect(res.statusCode).toBe(202);
+    await t.app.services.background.idle(); // reset mail leaves after the answer
+    await vi.waitFor(() => expect(received.some((m) => m.to.includes(session.user.email))).toBe(true));
     const mail = received.find((m) => m.to.includes(session.user.email))!;
     expect(mail.from).toBe('noreply@waymark.test');
     expect(mail.raw).toMatch(/Subject: Reset your Waymark password/);

@@ -3,6 +3,7 @@
 // here; with REDIS_URL (scale-out) the same interface carries messages between instances.
 import type { Redis } from 'ioredis';
 import { EventEmitter } from 'node:events';
+import type { GuardedRedis } from './redis.ts';
 
 export type Listener = (message: unknown) => void;
 
@@ -38,24 +39,42 @@ export function createMemoryPubSub(): PubSub {
 /**
  * Pub/sub on Redis: `publisher` is the shared command connection, `subscriber` a connection of
  * its own (a subscribed connection can do nothing else). Every instance, this one included,
- * gets each message through Redis. When Redis does not answer, a message is delivered in this
- * process only — other instances miss it (their caches expire by TTL; their event streams miss
- * that event) until Redis is back.
+ * gets each message through Redis. When Redis does not answer, or its circuit breaker is open,
+ * a message is delivered in this process only — other instances miss it (their caches expire by
+ * TTL; their event streams miss that event) until Redis is back.
  */
 export function createRedisPubSub(options: {
-  publisher: Redis;
+  publisher: Pick<GuardedRedis, 'client' | 'breaker'>;
   subscriber: Redis;
   namespace: string;
+  /** The longest a subscribe waits for Redis to confirm it (default 1 s). */
+  subscribeTimeoutMs?: number;
 }): PubSub {
-  const { publisher, subscriber, namespace } = options;
+  const { subscriber, namespace } = options;
+  const { client: publisher, breaker } = options.publisher;
+  const subscribeTimeoutMs = options.subscribeTimeoutMs ?? 1000;
   const local = new EventEmitter();
   local.setMaxListeners(0);
   const channels = new Set<string>();
+  // (Un)subscribing is always sent: queued while disconnected (the subscriber keeps an offline
+  // queue, and subscribes again on 'ready'); on a frozen Redis it takes effect when Redis runs
+  // again. It is waited for only while the circuit is closed, and never longer than the timeout:
+  // the subscriber connection has no command timeout, and opening an event stream must not hang.
+  const confirmed = async (sent: Promise<unknown>) => {
+    if (breaker.state !== 'closed') return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([sent, new Promise((resolve) => (timer = setTimeout(resolve, subscribeTimeoutMs)))]);
+    clearTimeout(timer);
+  };
   const listen = (names: string[]) =>
-    // Refused while Redis is down: the 'ready' handler below subscribes again when it is back.
-    subscriber.subscribe(...names.map((c) => `${namespace}${c}`)).catch(() => undefined);
+    confirmed(subscriber.subscribe(...names.map((c) => `${namespace}${c}`)).catch(() => undefined));
   subscriber.on('ready', () => {
     if (channels.size > 0) void listen([...channels]);
+  });
+  // A subscribe refused while Redis was down is sent again once it answers (SUBSCRIBE to a
+  // channel already subscribed changes nothing).
+  breaker.onStateChange((state) => {
+    if (state === 'closed' && channels.size > 0) void listen([...channels]);
   });
   subscriber.on('message', (channel: string, raw: string) => {
     if (!channel.startsWith(namespace)) return;
@@ -69,7 +88,7 @@ export function createRedisPubSub(options: {
     async publish(channel, message) {
       const raw = JSON.stringify(message);
       try {
-        await publisher.publish(`${namespace}${channel}`, raw);
+        await breaker.run(() => publisher.publish(`${namespace}${channel}`, raw));
       } catch {
         local.emit(channel, JSON.parse(raw));
       }
@@ -84,7 +103,8 @@ export function createRedisPubSub(options: {
         local.off(channel, listener);
         if (local.listenerCount(channel) === 0) {
           channels.delete(channel);
-          await subscriber.unsubscribe(`${namespace}${channel}`).catch(() => undefined);
+          // A message that still arrives meanwhile finds no listener.
+          await confirmed(subscriber.unsubscribe(`${namespace}${channel}`).catch(() => undefined));
         }
       };
     },

@@ -25,7 +25,11 @@ describe('when Redis does not answer', () => {
     }
     const ready = await t.app.inject({ url: '/readyz', remoteAddress: '10.1.0.2' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ok', checks: { database: 'up', redis: 'down' } });
+    expect(ready.json()).toEqual({
+      status: 'ok',
+      checks: { database: 'up', redis: 'down' },
+      details: { redis: expect.stringMatching(/^circuit (open|half-open)/) },
+    });
   });
 
   it('rate limits hold per instance instead of failing open or closed', async () => {
@@ -34,10 +38,12 @@ describe('when Redis does not answer', () => {
       statuses.push((await t.app.inject({ url: '/api/v1/roadmaps', remoteAddress: '10.1.0.3' })).statusCode);
     }
     expect(statuses).toEqual([200, 200, 200, 429]);
-    const metrics = (await t.app.inject({ url: '/metrics', remoteAddress: '10.1.0.4' })).body;
+    const metrics = (await t.app.inject({ url: '/metrics', remoteAddress: '127.0.0.1' })).body;
     expect(metrics).toMatch(/waymark_rate_limit_fallbacks_total [1-9]/);
     expect(metrics).toMatch(/waymark_cache_errors_total [1-9]/);
     expect(metrics).toMatch(/waymark_redis_up 0/);
+    expect(metrics).toMatch(/waymark_redis_circuit_opens_total [1-9]/);
+    expect(metrics).toMatch(/waymark_redis_short_circuits_total [1-9]/);
     expect(metrics).toMatch(/waymark_rate_limit_rejections_total [1-9]/);
   });
 });
@@ -63,7 +69,7 @@ describe.runIf(process.env.REDIS_URL)('two instances sharing Redis and the datab
     const before = await b.app.inject({ url: '/api/v1/roadmaps/git-essentials' });
     expect(before.statusCode).toBe(200); // now cached in B (and Redis)
     const admin = await signUp(a.app);
-    await a.app.services.users.setRole({ userId: 'test', role: 'admin' }, admin.user.id, 'admin');
+    await a.app.services.users.setRole(admin.user.id, 'admin');
     const draft = await a.app.inject({
       url: '/api/v1/roadmaps/git-essentials?version=draft',
       headers: admin.auth,

@@ -1,8 +1,49 @@
 // Redis connections (ioredis), set to fail fast instead of hanging: no offline queue, one retry
-// per command, short timeouts — while reconnecting in the background forever. Callers treat a
-// failed command as "Redis is down" and degrade (infra/cache.ts, infra/pubsub.ts, the rate-limit
-// store); /readyz reports it.
-import { Redis } from 'ioredis';
+// per command, short timeouts — while reconnecting in the background forever. Every command
+// goes through one circuit breaker (infra/breaker.ts): after two failures or timeouts in a row
+// Redis is not asked at all until a PING answers again, so a Redis that stopped answering costs
+// no request more than one command timeout. Callers treat a failed or refused command as "Redis
+// is down" and degrade (infra/cache.ts, infra/pubsub.ts, the rate-limit store); /readyz reports it.
+import { Redis, ReplyError } from 'ioredis';
+import { createBreaker, type CircuitBreaker } from './breaker.ts';
+
+/** The command connection and the breaker every command on it goes through. */
+export interface GuardedRedis {
+  /** Reach it only inside `breaker.run(() => …)`. */
+  client: Redis;
+  breaker: CircuitBreaker;
+  /** The readiness check: a PING through the breaker (refused at once while it is open). */
+  ping(): Promise<void>;
+}
+
+export interface BreakerSettings {
+  /** Consecutive failures or timeouts that open the circuit (default 2). */
+  failureThreshold?: number;
+  /** How long the probing PING may take (default 500 ms). */
+  probeTimeoutMs?: number;
+  /** The first probe's delay after opening, doubled after each failed one up to maxBackoffMs. */
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+/** Puts `client` behind a circuit breaker whose probe is a PING. */
+export function guardRedis(client: Redis, settings: BreakerSettings = {}): GuardedRedis {
+  const breaker = createBreaker({
+    name: 'Redis',
+    ...settings,
+    probe: () => client.ping(),
+    // An error reply (WRONGTYPE, NOSCRIPT, …) is Redis answering; anything else — a timeout, a
+    // closed or unwritable connection — is Redis not answering.
+    isFailure: (err) => !(err instanceof ReplyError),
+  });
+  return {
+    client,
+    breaker,
+    async ping() {
+      await breaker.run(() => client.ping());
+    },
+  };
+}
 
 export interface RedisOptions {
   url: string;

@@ -1,38 +1,65 @@
-// Who is calling. `app.authenticate` (a preHandler) reads `Authorization: Bearer <access JWT>`,
-// has the auth service verify it, and sets `request.user`; `app.requireRole(...)` then refuses
-// other roles with 403. Per-object checks ("is this yours?") live in the services.
+// Who is calling. Every route under /api/v1 declares who may call it in one place — its
+// OpenAPI `security` (use `access.*` below) — and this plugin enforces exactly that declaration,
+// so the API reference and the server cannot disagree:
+//   access.public    anyone (`security: []`)
+//   access.signedIn  a valid access token of a live session (`[{ bearer: [] }]`)
+//   access.optional  anyone; a token, when sent, must be valid (`[{ bearer: [] }, {}]`)
+// A route that declares nothing is a start-up error. What a signed-in caller may do to a given
+// object is decided by the services through the policies layer (src/server/policies/).
 //
 // No or a bad token → 401 with `WWW-Authenticate: Bearer` (RFC 6750 §3), as problem+json.
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Role } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import type { AuthService, Authenticated } from '../modules/auth/service.ts';
+import type { Actor } from '../policies/index.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set by app.authenticate; null on routes that do not require it. */
+    /** The signed-in caller; null on public routes and anonymous calls of optional ones. */
     user: Authenticated | null;
   }
   interface FastifyInstance {
     authenticate: preHandlerAsyncHookHandler;
-    requireRole(...roles: Role[]): preHandlerAsyncHookHandler;
   }
 }
 
-/** The signed-in caller of a route guarded by app.authenticate. */
+type Security = Record<string, string[]>[];
+
+export const access = {
+  public: [] as Security,
+  signedIn: [{ bearer: [] }] as Security,
+  optional: [{ bearer: [] }, {}] as Security,
+};
+
+/** The signed-in caller of a route declared `access.signedIn`. */
 export function currentUser(request: FastifyRequest): Authenticated {
-  if (!request.user) throw new Error('route used currentUser() without app.authenticate');
+  if (!request.user) throw new Error('route used currentUser() without access.signedIn');
   return request.user;
 }
 
-/** For the OpenAPI document: what a protected route declares. */
-export const bearerSecurity = [{ bearer: [] }];
+/** The caller as the policies see it: a user with their current role, or nobody. */
+export function actorOf(request: FastifyRequest): Actor {
+  return request.user ? { userId: request.user.userId, role: request.user.role } : null;
+}
+
+type Mode = 'public' | 'required' | 'optional';
+
+function modeOf(security: unknown, route: string): Mode {
+  if (!Array.isArray(security)) {
+    throw new Error(
+      `${route} declares no schema.security: use access.public, access.signedIn or access.optional`,
+    );
+  }
+  if (security.length === 0) return 'public';
+  const anonymousAllowed = security.some((s) => Object.keys(s as object).length === 0);
+  return anonymousAllowed ? 'optional' : 'required';
+}
 
 async function auth(app: FastifyInstance, options: { service: AuthService }) {
   app.decorateRequest('user', null);
 
-  app.decorate('authenticate', async function authenticate(request: FastifyRequest) {
+  const authenticate = async function authenticate(request: FastifyRequest) {
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) {
@@ -41,14 +68,19 @@ async function auth(app: FastifyInstance, options: { service: AuthService }) {
       });
     }
     request.user = await options.service.authenticate(match[1]!);
-  });
+  };
+  const authenticateIfSent = async function authenticateIfSent(request: FastifyRequest) {
+    if (request.headers.authorization !== undefined) await authenticate(request);
+  };
+  app.decorate('authenticate', authenticate);
 
-  app.decorate('requireRole', (...roles: Role[]): preHandlerAsyncHookHandler => {
-    return async function requireRole(request: FastifyRequest) {
-      if (!request.user || !roles.includes(request.user.role)) {
-        throw new AppError('forbidden', `This needs the ${roles.join(' or ')} role.`);
-      }
-    };
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/v1/')) return;
+    const mode = modeOf(route.schema?.security, `${String(route.method)} ${route.url}`);
+    if (mode === 'public') return;
+    const check = mode === 'required' ? authenticate : authenticateIfSent;
+    const existing = route.preHandler ? [route.preHandler].flat() : [];
+    route.preHandler = [check, ...existing];
   });
 }
 

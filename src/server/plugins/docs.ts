@@ -59,7 +59,18 @@ async function docs(app: FastifyInstance, options: { publicUrl: string; version:
 
   await app.register(apiReference, {
     routePrefix: '/api/docs',
-    configuration: { pageTitle: 'Waymark API reference', url: '/api/openapi.json', hideClientButton: false },
+    // Self-hosted and offline: no fonts or scripts from third parties, no telemetry, and none of
+    // the vendor's hosted features (AI agent, MCP, developer toolbar with "Deploy").
+    configuration: {
+      pageTitle: 'Waymark API reference',
+      url: '/api/openapi.json',
+      hideClientButton: false,
+      withDefaultFonts: false,
+      telemetry: false,
+      showDeveloperTools: 'never',
+      agent: { disabled: true },
+      mcp: { disabled: true },
+    },
     hooks: {
       onRequest: async (_request, reply) => {
         reply.header('content-security-policy', DOCS_CSP);

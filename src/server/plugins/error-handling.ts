@@ -10,6 +10,7 @@ import { STATUS_CODES } from 'node:http';
 import { isDatabaseUnavailable } from '../db/errors.ts';
 import { AppError, ERROR_CODES, type FieldError } from '../http/errors.ts';
 import type { Problem } from '../http/schemas.ts';
+import { FORMAT_MESSAGES } from '../http/validation.ts';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
@@ -68,11 +69,32 @@ function fieldErrors(error: FastifyError): FieldError[] {
       ];
     }
     if (issue.keyword === 'required') return [{ path, message: 'is required' }];
+    if (issue.keyword === 'format') {
+      const format = String(issue.params.format);
+      return [{ path, message: FORMAT_MESSAGES[format] ?? `must be a valid ${format}` }];
+    }
     if (issue.keyword === 'enum') {
       const values = (issue.params.allowedValues as unknown[] | undefined)?.map(String).join(', ');
       return [{ path, message: `must be one of: ${values}` }];
     }
     return [{ path, message: issue.message ?? 'is invalid' }];
+  });
+}
+
+/**
+ * Fastify's `frameworkErrors`: what its router refuses before any route runs — a path whose
+ * percent-encoding is broken (400) or a path parameter longer than the router takes (414) —
+ * answered as problems like everything else.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  return sendProblem(request, reply, {
+    type: problemType('validation'),
+    title: tooLong ? 'URI too long' : ERROR_CODES.validation.title,
+    status: tooLong ? 414 : 400,
+    detail: tooLong
+      ? 'A part of this path is longer than any name here (at most 100 characters).'
+      : 'The path is not valid: it has a broken percent-encoding (every % must start a UTF-8 byte like %2F).',
   });
 }
 
@@ -97,7 +119,7 @@ async function errorHandling(app: FastifyInstance) {
       !path.startsWith('/api/') &&
       request.headers.accept?.includes('text/html')
     ) {
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(app.webIndex);
+      return app.sendWebIndex(request, reply);
     }
     const allowed = METHODS.filter((m) => shadow.find(m, path) !== null);
     if (allowed.length > 0) {

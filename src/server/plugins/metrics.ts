@@ -1,12 +1,14 @@
 // Prometheus metrics at /metrics: request counts and latency histograms by route template and
 // status (the `route` label is the pattern, e.g. /api/v1/roadmaps/:slug, so cardinality stays
 // bounded), plus the process metrics prom-client collects. Each app has its own registry.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { AppError } from '../http/errors.ts';
 import fp from 'fastify-plugin';
-import type { Redis } from 'ioredis';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from '../db/client.ts';
 import type { Cache } from '../infra/cache.ts';
+import type { GuardedRedis } from '../infra/redis.ts';
 
 export interface AppMetrics {
   registry: Registry;
@@ -38,7 +40,14 @@ function mirroredCounter(registry: Registry, name: string, help: string, read: (
 
 async function metrics(
   app: FastifyInstance,
-  options: { defaultMetrics?: boolean; cache?: Cache; db?: Database; redis?: Redis | undefined },
+  options: {
+    defaultMetrics?: boolean;
+    cache?: Cache;
+    db?: Database;
+    redis?: GuardedRedis | undefined;
+    /** Bearer token /metrics requires; without it, only direct loopback clients are answered. */
+    token?: string | undefined;
+  },
 ) {
   const registry = new Registry();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'waymark_' });
@@ -79,14 +88,44 @@ async function metrics(
     });
   }
   if (redis) {
+    const { client, breaker } = redis;
     new Gauge({
       name: 'waymark_redis_up',
-      help: '1 while the Redis connection is ready',
+      help: '1 while the Redis connection is ready and its circuit breaker closed (Redis is used)',
       registers: [registry],
       collect() {
-        this.set(redis.status === 'ready' ? 1 : 0);
+        this.set(client.status === 'ready' && breaker.state === 'closed' ? 1 : 0);
       },
     });
+    new Gauge({
+      name: 'waymark_redis_circuit_state',
+      help: "1 for the Redis circuit breaker's current state (closed: used; open: skipped; half-open: probing)",
+      labelNames: ['state'] as const,
+      registers: [registry],
+      collect() {
+        for (const state of ['closed', 'open', 'half-open'] as const) {
+          this.set({ state }, breaker.state === state ? 1 : 0);
+        }
+      },
+    });
+    mirroredCounter(
+      registry,
+      'waymark_redis_circuit_opens_total',
+      'Times the Redis circuit breaker opened',
+      () => breaker.stats().opens,
+    );
+    mirroredCounter(
+      registry,
+      'waymark_redis_failures_total',
+      'Redis commands that failed or timed out while the circuit was closed',
+      () => breaker.stats().failures,
+    );
+    mirroredCounter(
+      registry,
+      'waymark_redis_short_circuits_total',
+      'Redis commands not sent because the circuit was open (the caller fell back at once)',
+      () => breaker.stats().shortCircuits,
+    );
   }
   const appMetrics: AppMetrics = {
     registry,
@@ -127,17 +166,42 @@ async function metrics(
     );
   });
 
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  const expected = options.token ? digest(options.token) : undefined;
+  /** Metrics tell an attacker a lot (routes, load, errors): the scraper proves who it is. */
+  function allowed(request: FastifyRequest): boolean {
+    if (expected) {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+      return match !== null && timingSafeEqual(digest(match[1]!), expected);
+    }
+    // No token: a scraper on this machine, talking to us directly (not through a proxy).
+    const peer = request.socket.remoteAddress ?? '';
+    const loopback = peer === '127.0.0.1' || peer === '::1' || peer === '::ffff:127.0.0.1';
+    return loopback && request.headers['x-forwarded-for'] === undefined;
+  }
+
   app.get(
     '/metrics',
     {
       schema: {
         tags: ['Operations'],
         summary: 'Prometheus metrics',
-        description: 'Prometheus text exposition format.',
-        response: { 200: { type: 'string' } },
+        description:
+          'Prometheus text exposition format. With METRICS_TOKEN set, only for `Authorization: Bearer <METRICS_TOKEN>`; without it, only for clients on this machine connecting directly (not through a proxy).',
+        response: { 200: { type: 'string' }, 401: { $ref: 'Problem#' } },
       },
+      config: { rateLimit: false },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
+      if (!allowed(request)) {
+        throw new AppError(
+          'unauthorized',
+          expected
+            ? 'Send `Authorization: Bearer <METRICS_TOKEN>`.'
+            : 'Metrics are served to this machine only; set METRICS_TOKEN to scrape them from elsewhere.',
+          { headers: { 'www-authenticate': 'Bearer realm="metrics"' } },
+        );
+      }
       reply.type(registry.contentType);
       return registry.metrics();
     },

@@ -5,13 +5,17 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Redis } from 'ioredis';
 import { createRequire } from 'node:module';
 import { AppError } from '../http/errors.ts';
+import type { GuardedRedis } from '../infra/redis.ts';
 
 // The plugin's own stores (it exports no other way to reach them).
 const require = createRequire(import.meta.url);
-type Callback = (err: Error | null, result?: { current: number; ttl: number }) => void;
+interface Result {
+  current: number;
+  ttl: number;
+}
+type Callback = (err: Error | null, result?: Result) => void;
 interface Store {
   incr(key: string, cb: Callback, timeWindow: number, max: number): void;
   read(key: string, cb: Callback, timeWindow: number, max: number): void;
@@ -24,9 +28,10 @@ const LocalStore = require('@fastify/rate-limit/store/LocalStore.js') as StoreCl
 /**
  * Counters in Redis, shared by every instance — and, while Redis does not answer, in this
  * process: limits then hold per instance instead of not at all (the plugin's `skipOnError`
- * would let everything through, and failing closed would lock everyone out).
+ * would let everything through, and failing closed would lock everyone out). Each count goes
+ * through the Redis circuit breaker, so while it is open no request waits on Redis here.
  */
-function fallbackStore(redis: Redis, onFallback: () => void): StoreClass {
+function fallbackStore({ client: redis, breaker }: GuardedRedis, onFallback: () => void): StoreClass {
   class FallbackStore implements Store {
     private readonly shared: Store;
     private readonly local: Store;
@@ -40,16 +45,25 @@ function fallbackStore(redis: Redis, onFallback: () => void): StoreClass {
       this.local = local ?? new LocalStore(params.continueExceeding, params.exponentialBackoff);
     }
     private either(method: 'incr' | 'read', key: string, cb: Callback, timeWindow: number, max: number) {
-      this.shared[method](
-        key,
-        (err, result) => {
-          if (!err) return cb(null, result);
-          onFallback();
-          this.local[method](key, cb, timeWindow, max);
-        },
-        timeWindow,
-        max,
-      );
+      breaker
+        .run(
+          () =>
+            new Promise<Result>((resolve, reject) =>
+              this.shared[method](
+                key,
+                (err, result) => (err ? reject(err) : resolve(result!)),
+                timeWindow,
+                max,
+              ),
+            ),
+        )
+        .then(
+          (result) => cb(null, result),
+          () => {
+            onFallback();
+            this.local[method](key, cb, timeWindow, max);
+          },
+        );
     }
     incr(key: string, cb: Callback, timeWindow: number, max: number) {
       this.either('incr', key, cb, timeWindow, max);
@@ -66,7 +80,7 @@ function fallbackStore(redis: Redis, onFallback: () => void): StoreClass {
 
 async function limits(
   app: FastifyInstance,
-  options: { perMinute: number; redis?: Redis | undefined; onFallback?: () => void },
+  options: { perMinute: number; redis?: GuardedRedis | undefined; onFallback?: () => void },
 ) {
   await app.register(rateLimit, {
     global: options.perMinute > 0,

@@ -32,6 +32,25 @@ export function helmetHeaders(options: Readonly<HelmetOptions> = {}): Record<str
   return headers;
 }
 
+/**
+ * helmet's defaults, fitted to where Waymark is served: `upgrade-insecure-requests` and HSTS only
+ * behind https (a plain-http LAN install at http://192.168.x.y:3000 must load its own assets), and
+ * no `https:` in style-src or font-src (everything is served from here).
+ */
+export function waymarkHelmetOptions(publicUrl: string): HelmetOptions {
+  const https = publicUrl.startsWith('https:');
+  return {
+    contentSecurityPolicy: {
+      directives: {
+        'font-src': ["'self'", 'data:'],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'upgrade-insecure-requests': https ? [] : null,
+      },
+    },
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  };
+}
+
 async function securityHeaders(app: FastifyInstance, options: { helmet?: HelmetOptions }) {
   const headers = helmetHeaders(options.helmet);
   app.addHook('onRequest', (request, reply, done) => {

@@ -1,10 +1,12 @@
-// The body of a roadmap — layers of numbered steps marked required or optional, milestone
-// cards, comparison tables, FAQ — shared by the roadmap page and the author's live preview.
-// With `onSet`, each step carries its status control and the keyboard shortcuts.
+// The body of a roadmap as a list — layers of numbered steps marked required or optional,
+// milestone cards — and the parts every view shows below the path (comparison tables, FAQ).
+// Shared by the roadmap page's list view and the author's live preview. With `onSet`, each step
+// carries its status control and the keyboard shortcuts.
 import type { KeyboardEvent } from 'react';
 import { Link } from 'react-router';
-import type { RoadmapDocument, StepStatus } from '../types.ts';
-import { STATUS_KEYS, StatusControl } from './StatusControl.tsx';
+import type { RoadmapDocument, StepStatus } from '../api.ts';
+import { RoadmapExtras } from './RoadmapExtras.tsx';
+import { STATUS_KEYS, STATUS_LABELS, StatusControl, StatusIcon } from './StatusControl.tsx';
 
 export interface RoadmapViewProps {
   doc: RoadmapDocument;
@@ -16,7 +18,17 @@ export interface RoadmapViewProps {
   linkSteps?: boolean;
 }
 
-export function RoadmapView({
+/** Everything: the list of steps, then the tables and the FAQ (the author's preview). */
+export function RoadmapView(props: RoadmapViewProps) {
+  return (
+    <>
+      <StepList {...props} />
+      <RoadmapExtras doc={props.doc} />
+    </>
+  );
+}
+
+export function StepList({
   doc,
   statuses = {},
   next,
@@ -53,13 +65,14 @@ export function RoadmapView({
                   id={`step-${step.slug}`}
                   className={`step ${step.required ? 'required' : 'optional'} status-${status}${next === step.slug ? ' next' : ''}`}
                   tabIndex={onSet ? 0 : undefined}
-                  aria-label={`Step ${step.position}: ${step.title}, ${step.required ? 'required' : 'optional'}`}
+                  aria-label={`Step ${step.position}: ${step.title}, ${step.required ? 'required' : 'optional'}, ${STATUS_LABELS[status].toLowerCase()}`}
                   onKeyDown={(e) => onStepKey(e, step.slug)}
                 >
                   <div className="step-head">
                     <span className="step-number" aria-hidden="true">
                       {step.position}
                     </span>
+                    <StatusIcon status={status} />
                     <h3>
                       {linkSteps ? (
                         <Link to={`/roadmaps/${doc.slug}/steps/${step.slug}`}>{step.title}</Link>
@@ -105,52 +118,6 @@ export function RoadmapView({
             })}
         </section>
       ))}
-
-      {doc.comparisons.map((table) => (
-        <section key={table.slug} className="comparison" aria-labelledby={`table-${table.slug}`}>
-          <h2 id={`table-${table.slug}`}>{table.title}</h2>
-          <div className="table-scroll" tabIndex={0} role="region" aria-labelledby={`table-${table.slug}`}>
-            <table>
-              <thead>
-                <tr>
-                  {table.columns.map((c) => (
-                    <th key={c} scope="col">
-                      {c}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {table.rows.map((cells) => (
-                  <tr key={cells[0]}>
-                    {cells.map((cell, i) =>
-                      i === 0 ? (
-                        <th key={i} scope="row">
-                          {cell}
-                        </th>
-                      ) : (
-                        <td key={i}>{cell}</td>
-                      ),
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </section>
-      ))}
-
-      {doc.faq.length > 0 ? (
-        <section className="faq" aria-labelledby="faq">
-          <h2 id="faq">Frequently asked questions</h2>
-          {doc.faq.map((f) => (
-            <details key={f.question}>
-              <summary>{f.question}</summary>
-              <div className="prose" dangerouslySetInnerHTML={{ __html: f.answerHtml }} />
-            </details>
-          ))}
-        </section>
-      ) : null}
     </>
   );
 }

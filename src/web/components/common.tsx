@@ -34,6 +34,18 @@ export function ErrorMessage({ error }: { error: unknown }) {
   );
 }
 
+/**
+ * A form's error: said once. Problems about fields show next to their fields (Field), so only
+ * an error that is not about one field is said here.
+ */
+export function FormError({ error }: { error: unknown }) {
+  if (error instanceof ApiError && (error.problem.errors?.length ?? 0) > 0) {
+    const fields = error.problem.errors!.filter((e) => !e.path.startsWith('/body/'));
+    if (fields.length === 0) return null;
+  }
+  return <ErrorMessage error={error} />;
+}
+
 /** A labelled input with the API's message for its field right below it. */
 export function Field({
   label,

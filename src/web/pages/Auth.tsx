@@ -2,15 +2,15 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { api } from '../api.ts';
+import { call, client } from '../api.ts';
 import { useAuth } from '../auth.tsx';
-import { ErrorMessage, Field, usePageMeta } from '../components/common.tsx';
-import { allLocal, clearLocal } from '../local-progress.ts';
+import { ErrorMessage, Field, FormError, usePageMeta } from '../components/common.tsx';
+import { allLocal, importLocal } from '../local-progress.ts';
 
 function Providers() {
   const providers = useQuery({
     queryKey: ['providers'],
-    queryFn: () => api<{ items: { id: string; name: string }[] }>('/api/v1/auth/providers'),
+    queryFn: () => call(() => client.GET('/api/v1/auth/providers')),
   });
   if (!providers.data?.items.length) return null;
   return (
@@ -32,12 +32,27 @@ function Providers() {
 const formValues = (event: FormEvent<HTMLFormElement>) =>
   Object.fromEntries(new FormData(event.currentTarget)) as Record<string, string>;
 
+/** The offer to keep the steps ticked in this browser before signing in. */
+function KeepTicks({ count }: { count: number }) {
+  if (count === 0) return null;
+  return (
+    <label className="checkbox">
+      <input type="checkbox" name="importLocal" defaultChecked /> Keep the {count} step
+      {count === 1 ? '' : 's'} you marked in this browser
+    </label>
+  );
+}
+
 export function Login() {
   usePageMeta('Sign in');
   const { signIn } = useAuth();
   const navigate = useNavigate();
+  const [local] = useState(() => allLocal());
   const login = useMutation({
-    mutationFn: (v: Record<string, string>) => signIn(v.email!, v.password!),
+    mutationFn: async (v: Record<string, string>) => {
+      await signIn(v.email!, v.password!);
+      if (v.importLocal === 'on') await importLocal();
+    },
     onSuccess: () => navigate('/dashboard'),
   });
   return (
@@ -58,7 +73,8 @@ export function Login() {
           required
           error={login.error}
         />
-        <ErrorMessage error={login.error} />
+        <KeepTicks count={local.length} />
+        <FormError error={login.error} />
         <button type="submit" className="button" disabled={login.isPending}>
           {login.isPending ? 'Signing in…' : 'Sign in'}
         </button>
@@ -80,15 +96,7 @@ export function Signup() {
   const signup = useMutation({
     mutationFn: async (v: Record<string, string>) => {
       await signUp(v.email!, v.password!, v.displayName!);
-      if (v.importLocal === 'on') {
-        for (const p of local) {
-          await api(`/api/v1/me/roadmaps/${p.roadmapSlug}/steps/${p.stepSlug}`, {
-            method: 'PUT',
-            body: { status: p.status },
-          }).catch(() => undefined); // a step that no longer exists is skipped
-        }
-        clearLocal();
-      }
+      if (v.importLocal === 'on') await importLocal();
     },
     onSuccess: () => navigate('/dashboard'),
   });
@@ -121,13 +129,8 @@ export function Signup() {
           hint="At least 15 characters. A few random words make a strong password that is easy to remember."
           error={signup.error}
         />
-        {local.length > 0 ? (
-          <label className="checkbox">
-            <input type="checkbox" name="importLocal" defaultChecked /> Keep the {local.length} step
-            {local.length === 1 ? '' : 's'} you marked in this browser
-          </label>
-        ) : null}
-        <ErrorMessage error={signup.error} />
+        <KeepTicks count={local.length} />
+        <FormError error={signup.error} />
         <button type="submit" className="button" disabled={signup.isPending}>
           {signup.isPending ? 'Creating…' : 'Create account'}
         </button>
@@ -147,12 +150,21 @@ export function ResetPassword() {
   const navigate = useNavigate();
   const request = useMutation({
     mutationFn: (v: Record<string, string>) =>
-      api('/api/v1/auth/password-reset', { method: 'POST', body: { email: v.email } }),
+      call(() => client.POST('/api/v1/auth/password-reset', { body: { email: v.email ?? '' } })),
   });
   const confirm = useMutation({
     mutationFn: (v: Record<string, string>) =>
-      api('/api/v1/auth/password-reset/confirm', { method: 'POST', body: { token, password: v.password } }),
-    onSuccess: () => navigate('/login'),
+      call(() =>
+        client.POST('/api/v1/auth/password-reset/confirm', {
+          body: { token: token ?? '', password: v.password ?? '' },
+        }),
+      ),
+    onSuccess: () =>
+      navigate('/login', {
+        state: {
+          notice: 'Your password is changed and every other session ended. Sign in with the new one.',
+        },
+      }),
   });
   if (token) {
     return (
@@ -174,7 +186,7 @@ export function ResetPassword() {
             hint="At least 15 characters. Every other session of yours will be signed out."
             error={confirm.error}
           />
-          <ErrorMessage error={confirm.error} />
+          <FormError error={confirm.error} />
           <button type="submit" className="button" disabled={confirm.isPending}>
             Set password
           </button>
@@ -204,7 +216,7 @@ export function ResetPassword() {
             required
             error={request.error}
           />
-          <ErrorMessage error={request.error} />
+          <FormError error={request.error} />
           <button type="submit" className="button" disabled={request.isPending}>
             Send the link
           </button>
@@ -219,7 +231,7 @@ export function VerifyEmail() {
   const [params] = useSearchParams();
   const verify = useMutation({
     mutationFn: () =>
-      api('/api/v1/auth/verify-email', { method: 'POST', body: { token: params.get('token') } }),
+      call(() => client.POST('/api/v1/auth/verify-email', { body: { token: params.get('token') ?? '' } })),
   });
   const { mutate } = verify;
   useEffect(() => mutate(), [mutate]);

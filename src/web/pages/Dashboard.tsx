@@ -1,199 +1,72 @@
 // The learner's daily habit: streaks, today against the goal, a year of study at a glance, a
 // study timer and a quick log, and the roadmaps in progress with their next step.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { Link, Navigate } from 'react-router';
-import { api } from '../api.ts';
+import { ContinueCard } from '../components/ContinueCard.tsx';
+import { ForecastLine } from '../components/Forecast.tsx';
+import { Heatmap } from '../components/dashboard/Heatmap.tsx';
+import { QuickLog } from '../components/dashboard/QuickLog.tsx';
+import { StudyTimerPanel } from '../components/dashboard/StudyTimerPanel.tsx';
+import { PageError } from '../components/PageError.tsx';
+import { overview } from '../progress.ts';
+import { call, client, type ProgressSummary } from '../api.ts';
 import { useAuth } from '../auth.tsx';
-import { ErrorMessage, Field, Loading, ProgressBar, usePageMeta } from '../components/common.tsx';
-import { keys, useMyRoadmaps } from '../queries.ts';
-import type { Stats, StudySession } from '../types.ts';
+import { useLeave } from '../leave.tsx';
+import { Loading, ProgressBar, usePageMeta } from '../components/common.tsx';
+import { keys, useMyRoadmaps, useReviews, useRoadmap } from '../queries.ts';
 
-/** Logs study minutes with an Idempotency-Key: the same logical action never logs twice. */
-function useLogStudy() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: ({ minutes, key }: { minutes: number; key: string }) =>
-      api<StudySession>('/api/v1/me/study-sessions', {
-        method: 'POST',
-        body: { minutes },
-        headers: { 'idempotency-key': key },
-      }),
-    retry: 2, // safe: the key makes a retry a replay
-    onSettled: () => {
-      void queryClient.invalidateQueries({ queryKey: keys.stats });
-      void queryClient.invalidateQueries({ queryKey: keys.sessions });
-    },
-  });
-}
-
-function Heatmap({ days, goal }: { days: Stats['heatmap']; goal: number }) {
-  const studied = days.filter((d) => d.minutes > 0).length;
-  const level = (m: number) => (m === 0 ? 0 : m < goal / 2 ? 1 : m < goal ? 2 : m < goal * 2 ? 3 : 4);
-  const firstWeekday = new Date(`${days[0]?.date}T00:00:00Z`).getUTCDay();
+/** "Continue" on the roadmap touched last: its next step, percentage and next milestone. */
+function ContinueLatest({ summary }: { summary: ProgressSummary }) {
+  const doc = useRoadmap(summary.roadmapSlug).data;
+  if (!doc) return null;
   return (
-    <figure className="heatmap-figure">
-      <div
-        className="heatmap"
-        role="img"
-        aria-label={`Study over the last year: ${studied} days with study time`}
-      >
-        {Array.from({ length: firstWeekday }, (_, i) => (
-          <span key={`pad-${i}`} className="cell pad" />
-        ))}
-        {days.map((d) => (
-          <span
-            key={d.date}
-            className={`cell level-${level(d.minutes)}`}
-            title={`${d.date}: ${d.minutes} min`}
-          />
-        ))}
-      </div>
-      <figcaption className="hint">
-        {studied} {studied === 1 ? 'day' : 'days'} with study time in the last year. Darker means more
-        minutes; full colour meets your goal.
-      </figcaption>
-    </figure>
+    <div className="dashboard-continue">
+      <p className="eyebrow">{doc.title}</p>
+      <ContinueCard doc={doc} progress={overview(doc, summary.steps)} />
+    </div>
   );
 }
 
-function StudyTimer() {
-  const log = useLogStudy();
-  const [accumulated, setAccumulated] = useState(0); // ms from earlier runs
-  const [startedAt, setStartedAt] = useState<number | null>(null);
-  const [now, setNow] = useState(() => Date.now());
-  const key = useRef<string | null>(null);
-
-  useEffect(() => {
-    if (startedAt === null) return;
-    const id = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(id);
-  }, [startedAt]);
-
-  const running = startedAt !== null;
-  const elapsed = accumulated + (running ? Math.max(0, now - startedAt) : 0);
-  const clock = `${String(Math.floor(elapsed / 60_000)).padStart(2, '0')}:${String(Math.floor((elapsed % 60_000) / 1000)).padStart(2, '0')}`;
-  const pause = () => {
-    if (startedAt !== null) setAccumulated((a) => a + Date.now() - startedAt);
-    setStartedAt(null);
-  };
-
-  const stop = () => {
-    const total = accumulated + (startedAt !== null ? Date.now() - startedAt : 0);
-    pause();
-    // One key per stopped session: a double click or a retry sends the same key.
-    key.current ??= crypto.randomUUID();
-    log.mutate(
-      { minutes: Math.max(1, Math.round(total / 60_000)), key: key.current },
-      {
-        onSuccess: () => {
-          key.current = null;
-          setAccumulated(0);
-        },
-      },
-    );
-  };
-
+/** "5 reviews due", linking to the review page; nothing while no card is due. */
+function ReviewsDue() {
+  const due = useReviews().data?.dueCount ?? 0;
+  if (due === 0) return null;
   return (
-    <section className="panel" aria-labelledby="timer">
-      <h2 id="timer">Study timer</h2>
-      <p className="clock" aria-live="off">
-        {clock}
-      </p>
-      <div className="row">
-        {running ? (
-          <button type="button" className="button secondary" onClick={pause}>
-            Pause
-          </button>
-        ) : (
-          <button
-            type="button"
-            className="button secondary"
-            onClick={() => {
-              setNow(Date.now());
-              setStartedAt(Date.now());
-            }}
-          >
-            {elapsed > 0 ? 'Resume' : 'Start'}
-          </button>
-        )}
-        <button
-          type="button"
-          className="button"
-          disabled={(elapsed === 0 && !running) || log.isPending}
-          onClick={stop}
-        >
-          Stop and log
-        </button>
-      </div>
-      <p className="hint">Logs the time rounded to the nearest minute (at least one).</p>
-      {log.isSuccess ? <p role="status">Logged {log.data.minutes} min. Keep it up!</p> : null}
-      <ErrorMessage error={log.error} />
-    </section>
-  );
-}
-
-function QuickLog() {
-  const log = useLogStudy();
-  const key = useRef<string | null>(null);
-  return (
-    <section className="panel" aria-labelledby="quick-log">
-      <h2 id="quick-log">Log time</h2>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          const minutes = Number(new FormData(e.currentTarget).get('minutes'));
-          key.current ??= crypto.randomUUID();
-          const form = e.currentTarget;
-          log.mutate(
-            { minutes, key: key.current },
-            {
-              onSuccess: () => {
-                key.current = null;
-                form.reset();
-              },
-            },
-          );
-        }}
-      >
-        <Field
-          label="Minutes"
-          name="minutes"
-          type="number"
-          min={1}
-          max={1440}
-          required
-          defaultValue={30}
-          error={log.error}
-        />
-        <button type="submit" className="button" disabled={log.isPending}>
-          Log
-        </button>
-      </form>
-      {log.isSuccess ? <p role="status">Logged {log.data.minutes} min.</p> : null}
-      <ErrorMessage error={log.error} />
-    </section>
+    <p className="reviews-due card">
+      <Link to="/review" className="button">
+        {due} {due === 1 ? 'review' : 'reviews'} due
+      </Link>{' '}
+      A few minutes of recall now keeps what you learnt.
+    </p>
   );
 }
 
 export default function Dashboard() {
   usePageMeta('Your dashboard');
   const { status } = useAuth();
+  const { leaving } = useLeave();
   const stats = useQuery({
     queryKey: keys.stats,
-    queryFn: () => api<Stats>('/api/v1/me/stats'),
+    queryFn: () => call(() => client.GET('/api/v1/me/stats')),
     enabled: status === 'signed-in',
   });
   const mine = useMyRoadmaps();
-  if (status === 'anonymous') return <Navigate to="/login" replace />;
-  if (status === 'loading' || stats.isPending) return <Loading label="Loading your dashboard…" />;
-  if (!stats.data) return <ErrorMessage error={stats.error} />;
+  // The "Continue" card sits above the stats: the page waits for it, so nothing moves when it comes.
+  const latest = mine.data?.items[0];
+  const latestDoc = useRoadmap(latest?.roadmapSlug ?? '');
+  if (status === 'anonymous' && !leaving) return <Navigate to="/login" replace />;
+  if (status === 'loading' || stats.isPending || mine.isPending || (latest && latestDoc.isPending))
+    return <Loading label="Loading your dashboard…" />;
+  if (!stats.data)
+    return <PageError error={stats.error} what="dashboard" retry={() => void stats.refetch()} />;
   const s = stats.data;
   const todayPercent = Math.min(100, Math.round((s.todayMinutes * 100) / s.dailyGoalMinutes));
 
   return (
     <>
       <h1>Your dashboard</h1>
+      {latest ? <ContinueLatest summary={latest} /> : null}
+      <ReviewsDue />
       <section className="stats" aria-label="Your habit">
         <div className="stat">
           <span className="stat-value">{s.currentStreak}</span>
@@ -211,6 +84,10 @@ export default function Dashboard() {
           <span className="stat-label">minutes today</span>
         </div>
         <div className="stat">
+          <span className="stat-value">{s.freezesHeld}</span>
+          <span className="stat-label">{s.freezesHeld === 1 ? 'streak freeze' : 'streak freezes'} held</span>
+        </div>
+        <div className="stat">
           <span className="stat-value">{Math.round(s.totalMinutes / 60)}</span>
           <span className="stat-label">hours in all</span>
         </div>
@@ -219,9 +96,9 @@ export default function Dashboard() {
         label={`Today's goal: ${s.todayMinutes} of ${s.dailyGoalMinutes} minutes`}
         percent={todayPercent}
       />
-      <Heatmap days={s.heatmap} goal={s.dailyGoalMinutes} />
+      <Heatmap days={s.heatmap} goal={s.dailyGoalMinutes} frozen={s.frozenDays} />
       <div className="grid-2">
-        <StudyTimer />
+        <StudyTimerPanel />
         <QuickLog />
       </div>
       <section aria-labelledby="in-progress">
@@ -239,6 +116,7 @@ export default function Dashboard() {
                 <Link to={`/roadmaps/${r.roadmapSlug}`}>{r.roadmapTitle}</Link>
               </h3>
               <ProgressBar label={`${r.doneCount} of ${r.stepCount} steps`} percent={r.percent} />
+              <ForecastLine slug={r.roadmapSlug} />
               {r.nextStep ? (
                 <p>
                   Next:{' '}

@@ -1,14 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
-import { api } from '../api.ts';
+import { call, client } from '../api.ts';
 import { ErrorMessage, Loading, ProgressBar, usePageMeta } from '../components/common.tsx';
-import type { PublicProfile } from '../types.ts';
 
 export default function Profile() {
   const { handle = '' } = useParams();
   const profile = useQuery({
     queryKey: ['profile', handle],
-    queryFn: () => api<PublicProfile>(`/api/v1/users/${handle}`),
+    queryFn: () =>
+      call(() => client.GET('/api/v1/users/{handle}', { params: { path: { handle: handle! } } })),
   });
   usePageMeta(profile.data ? `${profile.data.displayName} on Waymark` : undefined);
   if (profile.isPending) return <Loading />;

@@ -1,9 +1,12 @@
-// Profile, time zone and goal, the public profile and its card, export, deletion.
-import { useMutation } from '@tanstack/react-query';
+// Profile, time zone and goal, the public profile and its card, sign-in and security, export,
+// deletion.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Navigate, useNavigate } from 'react-router';
-import { api, type User } from '../api.ts';
+import { Navigate } from 'react-router';
+import { call, client, type ProfilePatch } from '../api.ts';
 import { useAuth } from '../auth.tsx';
+import { useLeave } from '../leave.tsx';
+import { ChangeEmail, ChangePassword, Sessions } from '../components/AccountSecurity.tsx';
 import { ErrorMessage, Field, Loading, usePageMeta } from '../components/common.tsx';
 
 const zones = (() => {
@@ -17,16 +20,21 @@ const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 export default function Settings() {
   usePageMeta('Settings');
-  const { status, user, setUser, signOut } = useAuth();
-  const navigate = useNavigate();
+  const { status, user, setUser } = useAuth();
+  const { leaving, leave } = useLeave();
   const [confirmText, setConfirmText] = useState('');
+  const queryClient = useQueryClient();
   const save = useMutation({
-    mutationFn: (body: Record<string, unknown>) => api<User>('/api/v1/me', { method: 'PATCH', body }),
-    onSuccess: (next) => setUser(next),
+    mutationFn: (body: ProfilePatch) => call(() => client.PATCH('/api/v1/me', { body })),
+    onSuccess: (next) => {
+      setUser(next);
+      // The goal and the time zone change what the dashboard shows: read it again.
+      void queryClient.invalidateQueries({ queryKey: ['me'] });
+    },
   });
   const exportData = useMutation({
     mutationFn: async () => {
-      const data = await api<unknown>('/api/v1/me/export');
+      const data = await call(() => client.GET('/api/v1/me/export'));
       const url = URL.createObjectURL(
         new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }),
       );
@@ -38,14 +46,16 @@ export default function Settings() {
     },
   });
   const remove = useMutation({
-    mutationFn: () => api('/api/v1/me', { method: 'DELETE' }),
-    onSuccess: async () => {
-      await signOut();
-      navigate('/');
-    },
+    mutationFn: () => call(() => client.DELETE('/api/v1/me')),
+    onSuccess: () => leave('Your account and everything in it were deleted.'),
+  });
+  const impact = useQuery({
+    queryKey: ['me', 'deletion'],
+    queryFn: () => call(() => client.GET('/api/v1/me/deletion')),
+    enabled: status === 'signed-in',
   });
 
-  if (status === 'anonymous') return <Navigate to="/login" replace />;
+  if (status === 'anonymous' && !leaving) return <Navigate to="/login" replace />;
   if (!user) return <Loading />;
 
   // A new account is on UTC: offer the browser's zone instead.
@@ -55,12 +65,14 @@ export default function Settings() {
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
+    const text = (name: string) => String(form.get(name) ?? '');
     save.mutate({
-      displayName: form.get('displayName'),
-      timezone: form.get('timezone'),
+      displayName: text('displayName'),
+      timezone: text('timezone'),
       dailyGoalMinutes: Number(form.get('dailyGoalMinutes')),
-      handle: (form.get('handle') as string) || null,
+      handle: text('handle') || null,
       publicProfile: form.get('publicProfile') === 'on',
+      streakFreezes: form.get('streakFreezes') === 'on',
     });
   };
 
@@ -108,6 +120,11 @@ export default function Settings() {
           <input type="checkbox" name="publicProfile" defaultChecked={user.publicProfile} /> Show my roadmaps
           and streak on a public profile
         </label>
+        <label className="checkbox">
+          <input type="checkbox" name="streakFreezes" defaultChecked={user.streakFreezes} /> Streak freezes:
+          every 7 days in a row that meet my goal earn one (at most 2), and a missed day uses one instead of
+          breaking my streak
+        </label>
         <ErrorMessage error={save.error} />
         {save.isSuccess ? <p role="status">Saved.</p> : null}
         <button type="submit" className="button" disabled={save.isPending}>
@@ -123,6 +140,10 @@ export default function Settings() {
           <textarea id="card-markdown" readOnly rows={2} value={`![My Waymark progress](${cardUrl})`} />
         </section>
       ) : null}
+
+      <ChangePassword />
+      <ChangeEmail email={user.email} />
+      <Sessions />
 
       <section className="panel" aria-labelledby="data">
         <h2 id="data">Your data</h2>
@@ -141,6 +162,15 @@ export default function Settings() {
       <section className="panel danger" aria-labelledby="delete">
         <h2 id="delete">Delete my account</h2>
         <p>This deletes your account, progress and study log at once, and cannot be undone.</p>
+        {impact.data && impact.data.publishedRoadmaps.length > 0 ? (
+          <p>
+            Roadmaps you published stay published for the people learning them, looked after by the admins
+            from then on: {impact.data.publishedRoadmaps.join(', ')}. Unpublished changes to them are deleted.
+          </p>
+        ) : null}
+        {impact.data && impact.data.draftRoadmaps.length > 0 ? (
+          <p>Roadmaps you never published are deleted: {impact.data.draftRoadmaps.join(', ')}.</p>
+        ) : null}
         <Field
           label='Type "delete my account" to confirm'
           name="confirm"

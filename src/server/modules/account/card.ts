@@ -1,6 +1,7 @@
 // The embeddable SVG progress card of a public profile (like a README badge). Every text is
 // escaped; the SVG holds no script and no external reference.
 import type { Static } from 'typebox';
+import { toCleanLine } from '../../http/text.ts';
 import type { PublicProfile } from './schemas.ts';
 
 const escape = (text: string) =>
@@ -9,7 +10,15 @@ const escape = (text: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/**
+ * At most `max` characters (code points, so an emoji is never cut in half), with characters XML
+ * cannot carry (control characters, unpaired surrogates) taken out: the card stays valid XML
+ * whatever a name held before today's input rules.
+ */
+function clip(text: string, max: number): string {
+  const chars = Array.from(toCleanLine(text, Number.MAX_SAFE_INTEGER));
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
+}
 
 export function renderCard(profile: Static<typeof PublicProfile>): string {
   const roadmaps = profile.roadmaps.slice(0, 3);
@@ -28,7 +37,7 @@ export function renderCard(profile: Static<typeof PublicProfile>): string {
     .join('');
   const streak = `${profile.currentStreak} day${profile.currentStreak === 1 ? '' : 's'} streak · best ${profile.longestStreak}`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="title">
-  <title id="title">${escape(`${profile.displayName} on Waymark: ${streak}`)}</title>
+  <title id="title">${escape(`${clip(profile.displayName, 80)} on Waymark: ${streak}`)}</title>
   <style>
     .bg { fill: #ffffff; stroke: #d0d7de; }
     .name { font: 600 18px system-ui, sans-serif; fill: #1f2328; }

@@ -93,6 +93,19 @@ describe('DELETE /api/v1/me', () => {
     const me = await signUp(t.app);
     await put(me, 'postgresql', 'done');
     await log(me, 30);
+    // Notes, resource ticks and a plan: each must go too.
+    const learning = [
+      {
+        url: '/api/v1/me/roadmaps/backend-developer/steps/postgresql/note',
+        payload: { body: `mine ${me.user.email}` },
+      },
+      {
+        url: '/api/v1/me/roadmaps/backend-developer/steps/postgresql/resources',
+        payload: { url: 'https://www.postgresql.org/docs/current/tutorial.html', done: true },
+      },
+    ];
+    for (const { url, payload } of learning)
+      expect((await t.app.inject({ method: 'PUT', url, headers: me.auth, payload })).statusCode).toBe(200);
     await patchMe(me, { handle: `gone-${me.user.id.slice(0, 6)}`, publicProfile: true });
     const res = await t.app.inject({ method: 'DELETE', url: '/api/v1/me', headers: me.auth });
     expect(res.statusCode).toBe(204);
@@ -152,7 +165,8 @@ describe('public profiles', () => {
     const card = await t.app.inject({ url: `/api/v1/users/${handle}/card.svg` });
     expect(card.statusCode).toBe(200);
     expect(card.headers['content-type']).toBe('image/svg+xml; charset=utf-8');
-    expect(card.headers['cache-control']).toBe('public, max-age=300');
+    expect(card.headers['cache-control']).toBe('public, max-age=10, stale-while-revalidate=30');
+    expect(card.headers.etag).toMatch(/^"[\w-]+"$/);
     expect(card.body).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(card.body).toContain('Grace &lt;b&gt;Hopper&lt;/b&gt;');
     expect(card.body).not.toContain('<b>');
@@ -162,5 +176,87 @@ describe('public profiles', () => {
     await patchMe(me, { publicProfile: false });
     expect((await t.app.inject({ url: `/api/v1/users/${handle}` })).statusCode).toBe(404);
     expect((await t.app.inject({ url: '/api/v1/users/Not_A_Handle' })).statusCode).toBe(400);
+  });
+});
+
+describe('export and deletion of everything a user owns', () => {
+  it('exports identities, sessions, authored roadmaps with drafts and versions, and kept mail without its tokens', async () => {
+    const me = await signUp(t.app);
+    const { users, identities } = await import('../../db/schema.ts');
+    const { eq } = await import('drizzle-orm');
+    await t.db.primary.update(users).set({ role: 'author' }).where(eq(users.id, me.user.id));
+    await t.db.primary
+      .insert(identities)
+      .values({ provider: 'github', subject: `gh-${me.user.id}`, userId: me.user.id, email: me.user.email });
+    const { readContentDir } = await import('../roadmaps/files.ts');
+    const { files } = await readContentDir(t.config.contentDir);
+    const source = structuredClone(files[0]!.source);
+    source.slug = `mine-${me.user.id.slice(0, 8)}`;
+    source.layers.forEach((l) =>
+      l.steps.forEach((s) => (s.id = `${s.id.slice(0, 10)}${me.user.id.slice(0, 8).replace(/-/g, '')}`)),
+    );
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/v1/roadmaps', headers: me.auth, payload: source }))
+        .statusCode,
+    ).toBe(201);
+    const data = (await t.app.inject({ url: '/api/v1/me/export', headers: me.auth })).json();
+    expect(data.identities).toEqual([
+      expect.objectContaining({ provider: 'github', subject: `gh-${me.user.id}` }),
+    ]);
+    expect(data.sessions).toHaveLength(1);
+    expect(JSON.stringify(data.sessions)).not.toMatch(/token/i);
+    expect(data.authoredRoadmaps).toEqual([
+      expect.objectContaining({
+        slug: source.slug,
+        status: 'draft',
+        draft: expect.objectContaining({ slug: source.slug }),
+      }),
+    ]);
+    expect(data.mail.map((m: { subject: string }) => m.subject)).toContain('Confirm your email for Waymark');
+    expect(JSON.stringify(data.mail)).toMatch(/token=\(removed\)/);
+    expect(JSON.stringify(data.mail)).not.toMatch(/token=[\w-]{20,}/);
+  });
+
+  it('deletes unpublished drafts with the account; published roadmaps stay for their learners, ownerless', async () => {
+    const me = await signUp(t.app);
+    const { users, roadmaps } = await import('../../db/schema.ts');
+    const { eq } = await import('drizzle-orm');
+    await t.db.primary.update(users).set({ role: 'author' }).where(eq(users.id, me.user.id));
+    const { readContentDir } = await import('../roadmaps/files.ts');
+    const { files } = await readContentDir(t.config.contentDir);
+    const make = (suffix: string) => {
+      const source = structuredClone(files[0]!.source);
+      source.slug = `${suffix}-${me.user.id.slice(0, 8)}`;
+      source.layers.forEach((l) =>
+        l.steps.forEach(
+          (s) => (s.id = `${suffix[0]}${s.id.slice(0, 9)}${me.user.id.slice(0, 8).replace(/-/g, '')}`),
+        ),
+      );
+      return source;
+    };
+    const kept = make('kept');
+    const draft = make('draft');
+    for (const s of [kept, draft]) {
+      expect(
+        (await t.app.inject({ method: 'POST', url: '/api/v1/roadmaps', headers: me.auth, payload: s }))
+          .statusCode,
+      ).toBe(201);
+    }
+    expect(
+      (await t.app.inject({ method: 'POST', url: `/api/v1/roadmaps/${kept.slug}/publish`, headers: me.auth }))
+        .statusCode,
+    ).toBe(200);
+    const impact = (await t.app.inject({ url: '/api/v1/me/deletion', headers: me.auth })).json();
+    expect(impact).toEqual({ publishedRoadmaps: [kept.slug], draftRoadmaps: [draft.slug] });
+    expect((await t.app.inject({ method: 'DELETE', url: '/api/v1/me', headers: me.auth })).statusCode).toBe(
+      204,
+    );
+    expect((await t.app.inject({ url: `/api/v1/roadmaps/${kept.slug}` })).statusCode).toBe(200);
+    const rows = await t.db.primary
+      .select({ slug: roadmaps.slug, ownerId: roadmaps.ownerId })
+      .from(roadmaps)
+      .where(eq(roadmaps.slug, kept.slug));
+    expect(rows).toEqual([{ slug: kept.slug, ownerId: null }]);
+    expect(await t.db.primary.select().from(roadmaps).where(eq(roadmaps.slug, draft.slug))).toEqual([]);
   });
 });

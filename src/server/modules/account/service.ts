@@ -1,26 +1,65 @@
-// The account as a whole: everything a user owns (export), its deletion, and the public profile
-// built from progress and streaks. It composes the users, auth, progress and habits services.
+// The account as a whole: everything a user owns (export), its deletion, the public profile
+// built from progress and streaks, and the admin's view of accounts (roles). It composes the
+// users, auth, progress, habits and authoring services.
 import type { Static } from 'typebox';
+import type { Database } from '../../db/client.ts';
+import type { Role } from '../../db/schema.ts';
+import { cursorFields, decodeCursor, encodeCursor } from '../../http/cursor.ts';
+import { AppError } from '../../http/errors.ts';
+import { authorize, type Actor } from '../../policies/index.ts';
 import type { AuthService } from '../auth/service.ts';
+import type { AuthoringService } from '../roadmaps/authoring.ts';
 import type { HabitService } from '../habits/service.ts';
+import type { NoteService } from '../notes/service.ts';
+import type { ReviewService } from '../reviews/service.ts';
 import type { ProgressService } from '../progress/service.ts';
 import { toUser, type UserService } from '../users/service.ts';
-import type { Export, PublicProfile } from './schemas.ts';
+import * as repo from './repo.ts';
+import type { Export, PublicProfile, UserList } from './schemas.ts';
 
 export function createAccountService(deps: {
+  db: Database;
   users: UserService;
   auth: AuthService;
   progress: ProgressService;
   habits: HabitService;
+  authoring: AuthoringService;
+  notes: NoteService;
+  reviews: ReviewService;
 }) {
-  const { users, auth, progress, habits } = deps;
+  const { db, users, auth, progress, habits, authoring, notes, reviews } = deps;
+
+  /** The caller with the role their account has in the database now (admin operations). */
+  async function fresh(caller: { userId: string }): Promise<Actor> {
+    const user = await users.get(caller.userId).catch(() => undefined);
+    if (!user) throw new AppError('unauthorized', 'The account no longer exists.');
+    return { userId: user.id, role: user.role };
+  }
 
   return {
     async export(userId: string): Promise<Static<typeof Export>> {
-      const [user, progressRows, studySessions] = await Promise.all([
+      const [
+        user,
+        progressRows,
+        studySessions,
+        signIn,
+        authored,
+        mail,
+        noteRows,
+        resourceChecks,
+        plans,
+        cards,
+      ] = await Promise.all([
         users.get(userId),
         progress.exportRows(userId),
         habits.exportRows(userId),
+        auth.exportRows(userId),
+        authoring.exportRows(userId),
+        repo.mailTo(db.primary, userId),
+        notes.exportRows(userId),
+        progress.resourceExportRows(userId),
+        habits.planExportRows(userId),
+        reviews.exportRows(userId),
       ]);
       return {
         format: 'waymark-export/1',
@@ -28,13 +67,85 @@ export function createAccountService(deps: {
         user: toUser(user),
         progress: progressRows,
         studySessions,
+        notes: noteRows,
+        resourceChecks,
+        roadmapPlans: plans,
+        reviewCards: cards,
+        identities: signIn.identities,
+        sessions: signIn.sessions,
+        authoredRoadmaps: authored,
+        mail: mail.map((m) => ({
+          to: m.to,
+          subject: m.subject,
+          // Links in kept mail carry single-use tokens: the export shows the mail, not the keys.
+          text: m.text.replace(/([?&]token=)[^\s&]+/g, '$1(removed)'),
+          createdAt: m.createdAt.toISOString(),
+        })),
       };
     },
 
-    /** Ends every session at once (on every instance), then deletes the account and all it owns. */
+    /**
+     * Ends every session at once (on every instance), then deletes the account and all it owns
+     * in one transaction (users/repo.ts): progress, notes, resource ticks, study log, sessions, identities, kept mail,
+     * and roadmaps never published. Roadmaps it published stay published for their learners;
+     * admins take them over (the owner becomes nobody) and unpublished edits to them go.
+     */
     async delete(userId: string): Promise<void> {
       await auth.revokeAll(userId);
       await users.remove(userId);
+    },
+
+    /** What deleting the account would do to roadmaps it wrote (the delete dialog says it). */
+    async deletionImpact(userId: string) {
+      const owned = await authoring.exportRows(userId);
+      return {
+        publishedRoadmaps: owned.filter((r) => r.status === 'published').map((r) => r.slug),
+        draftRoadmaps: owned.filter((r) => r.status === 'draft').map((r) => r.slug),
+      };
+    },
+
+    /** Admins: accounts in email order, optionally matching `q`. */
+    async listUsers(
+      caller: { userId: string },
+      query: { limit: number; cursor?: string | undefined; q?: string | undefined },
+    ): Promise<Static<typeof UserList>> {
+      authorize(
+        await fresh(caller),
+        'list',
+        { kind: 'user', id: '' },
+        { forbidden: 'Only an admin can list accounts.' },
+      );
+      const afterEmail =
+        query.cursor === undefined
+          ? undefined
+          : decodeCursor(query.cursor, (v) => {
+              const after = (v as { after?: unknown } | null)?.after;
+              return cursorFields.text(after, 254) ? after : undefined;
+            });
+      const rows = await users.list({ limit: query.limit + 1, afterEmail, q: query.q });
+      const page = rows.slice(0, query.limit);
+      return {
+        items: page.map(toUser),
+        nextCursor: rows.length > query.limit ? encodeCursor({ after: page.at(-1)!.email }) : null,
+      };
+    },
+
+    /**
+     * Admins change roles. The admin's own role is read from the database now (a demoted admin
+     * cannot promote anyone with the token they still hold), and the changed user's sessions
+     * end at once, so their next token carries the new role.
+     */
+    async changeRole(caller: { userId: string }, userId: string, role: Role) {
+      authorize(
+        await fresh(caller),
+        'changeRole',
+        { kind: 'user', id: userId },
+        { forbidden: 'Only an admin can change roles.' },
+      );
+      const before = await users.get(userId);
+      const row = await users.setRole(userId, role);
+      if (before.role !== role) await auth.revokeAll(userId);
+      return row;
     },
 
     async publicProfile(handle: string): Promise<Static<typeof PublicProfile>> {

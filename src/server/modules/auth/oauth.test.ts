@@ -5,7 +5,8 @@ import { Events, OAuth2Server } from 'oauth2-mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { signUp, uniqueEmail } from '../../../../test/helpers/auth.ts';
-import { identities } from '../../db/schema.ts';
+import { identities, users } from '../../db/schema.ts';
+import { isCleanLine } from '../../http/text.ts';
 
 let idp: OAuth2Server;
 let t: TestApp;
@@ -110,13 +111,52 @@ describe('OpenID Connect sign-in', () => {
     expect((await meWithSessionCookie(second.headers['set-cookie'])).id).toBe(user.id);
   });
 
-  it('links an existing account when the provider verified the same email', async () => {
+  it('links an existing account when both the provider and the account confirmed the email', async () => {
     const existing = await signUp(t.app);
+    await t.db.primary
+      .update(users)
+      .set({ emailVerifiedAt: new Date() })
+      .where(eq(users.id, existing.user.id));
     person = { sub: `sub-${uniqueEmail()}`, email: existing.user.email, email_verified: true };
     const { callback, stateCookie } = await startSignIn();
     const res = await finish(callback, stateCookie);
     expect(res.statusCode).toBe(302);
     expect((await meWithSessionCookie(res.headers['set-cookie'])).id).toBe(existing.user.id);
+  });
+
+  it('never links to an account whose own email was never confirmed (pre-account takeover)', async () => {
+    // An attacker signs up first with the victim's address and a password of their own…
+    const attacker = await signUp(t.app);
+    // …then the victim, who owns the address, signs in with single sign-on.
+    person = { sub: `sub-${uniqueEmail()}`, email: attacker.user.email, email_verified: true };
+    const { callback, stateCookie } = await startSignIn();
+    const res = await finish(callback, stateCookie);
+    expect(res.statusCode).toBe(409);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    expect(res.json().detail).toMatch(/never confirmed.*reset its password/);
+    expect(String(res.headers['set-cookie'] ?? '')).not.toMatch(/waymark_refresh=[\w-]+/);
+    expect(await t.db.primary.select().from(identities).where(eq(identities.subject, person.sub))).toEqual(
+      [],
+    );
+    // The attacker's session goes on only until the owner resets the password (tested in
+    // routes.test.ts: a reset ends every session and confirms the address).
+  });
+
+  it('treats provider claims like sign-up input: a bad email is no email, a name is cleaned', async () => {
+    person = { sub: `sub-${uniqueEmail()}`, email: 'not an email\u0000@x', email_verified: true };
+    let { callback, stateCookie } = await startSignIn();
+    expect((await finish(callback, stateCookie)).statusCode).toBe(403);
+
+    const email = uniqueEmail('sso');
+    const name = `  Ada\u0000 \u202eLovelace\n${'🎓'.repeat(100)}\ud800  `;
+    person = { sub: `sub-${uniqueEmail()}`, email, email_verified: true, name };
+    ({ callback, stateCookie } = await startSignIn());
+    const res = await finish(callback, stateCookie);
+    expect(res.statusCode).toBe(302);
+    const me = await meWithSessionCookie(res.headers['set-cookie']);
+    expect(me.displayName.startsWith('Ada')).toBe(true);
+    expect(isCleanLine(me.displayName)).toBe(true);
+    expect([...me.displayName].length).toBeLessThanOrEqual(80);
   });
 
   it('never links by an unverified email', async () => {
@@ -163,6 +203,16 @@ describe('OpenID Connect sign-in', () => {
     expect(res.statusCode).toBe(401);
     expect(res.json().detail).toMatch(/could not be verified/);
     expect(String(res.headers['set-cookie'] ?? '')).not.toMatch(/waymark_refresh=[\w-]+/);
+  });
+
+  it('refuses a returnTo a Location header could not carry, at the start', async () => {
+    for (const returnTo of ['/caf\u00e9', '/a b', '//evil.example', '/x\r\nSet-Cookie: a=b']) {
+      const res = await t.app.inject({
+        url: `/api/v1/auth/oauth/oidc/start?returnTo=${encodeURIComponent(returnTo)}`,
+      });
+      expect(res.statusCode, returnTo).toBe(400);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+    }
   });
 
   it('refuses a provider error without signing in', async () => {

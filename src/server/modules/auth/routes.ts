@@ -1,10 +1,10 @@
 // /api/v1/auth: thin handlers over the auth service, plus the HTTP-only parts of sessions —
-// the refresh cookie of the web app, its CSRF checks, and the failed-login limit.
+// the refresh cookie of the web app and its CSRF checks.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyContextConfig, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../http/errors.ts';
 import { problems, ref } from '../../http/schemas.ts';
-import { bearerSecurity, currentUser } from '../../plugins/auth.ts';
+import { access, currentUser } from '../../plugins/auth.ts';
 import { sharedBudget } from '../../plugins/rate-limit.ts';
 import {
   AuthResult,
@@ -30,6 +30,8 @@ export const WEB_CLIENT_HEADER = 'x-waymark-client';
 export interface AuthRouteOptions {
   service: AuthService;
   publicUrl: string;
+  /** Origins the web app is used at (config.webOrigins): the cookie is accepted from these. */
+  webOrigins: string[];
   refreshTokenTtlSeconds: number;
   requestsPerMinute: number;
   failedLoginsPer15Minutes: number;
@@ -38,9 +40,8 @@ export interface AuthRouteOptions {
 const tags = ['Accounts'];
 
 export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (app, options) => {
-  const { service, publicUrl } = options;
+  const { service, publicUrl, webOrigins } = options;
   const secure = publicUrl.startsWith('https:');
-  const origin = new URL(publicUrl).origin;
   // Every /auth route draws on one per-IP budget (0 turns it off) instead of the global limit.
   const config: FastifyContextConfig = { rateLimit: false };
   if (options.requestsPerMinute > 0) {
@@ -50,16 +51,17 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
     );
   }
 
-  const failedLogins = app.createRateLimit({
-    max: options.failedLoginsPer15Minutes,
-    timeWindow: 15 * 60_000,
-    keyGenerator: (request) =>
-      `login:${String((request.body as { email?: unknown } | undefined)?.email ?? '')
-        .trim()
-        .toLowerCase()}:${request.ip}`,
-  });
-
   const isWeb = (request: FastifyRequest) => request.headers[WEB_CLIENT_HEADER] === 'web';
+
+  /**
+   * The web app's origin this request comes from: its Origin header, else its Host, when that
+   * is one of the configured origins (both loopback spellings without PUBLIC_URL); else
+   * undefined.
+   */
+  function webOriginOf(request: FastifyRequest): string | undefined {
+    const given = request.headers.origin ?? `${request.protocol}://${request.headers.host ?? ''}`;
+    return webOrigins.includes(given) ? given : undefined;
+  }
 
   /** A request that the refresh cookie authenticates must come from our own web app (CSRF). */
   function assertSameSiteWebApp(request: FastifyRequest) {
@@ -67,12 +69,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
     const site = request.headers['sec-fetch-site'];
     if (
       !isWeb(request) ||
-      (requestOrigin !== undefined && requestOrigin !== origin) ||
+      (requestOrigin !== undefined && !webOrigins.includes(requestOrigin)) ||
       (site !== undefined && site !== 'same-origin' && site !== 'none')
     ) {
       throw new AppError(
         'forbidden',
-        `Session cookies are only accepted from the Waymark web app at ${origin} (with the ${WEB_CLIENT_HEADER}: web header).`,
+        `Session cookies are only accepted from the Waymark web app at ${webOrigins.join(' or ')} (with the ${WEB_CLIENT_HEADER}: web header).`,
       );
     }
   }
@@ -98,13 +100,14 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
     return body;
   }
 
-  const meta = (request: FastifyRequest) => ({ userAgent: request.headers['user-agent'] });
+  const meta = (request: FastifyRequest) => ({ userAgent: request.headers['user-agent'], ip: request.ip });
 
   app.post(
     '/api/v1/auth/signup',
     {
       config,
       schema: {
+        security: access.public,
         tags,
         summary: 'Create an account',
         description:
@@ -124,34 +127,15 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
     {
       config,
       schema: {
+        security: access.public,
         tags,
         summary: 'Sign in with email and password',
-        description: `One answer (401) for an unknown email and a wrong password. After ${options.failedLoginsPer15Minutes} failures for one email from one address within 15 minutes: 429 with Retry-After.`,
+        description: `One answer (401) for an unknown email and a wrong password. Attempts are counted before the password is checked: past ${options.failedLoginsPer15Minutes} for one email from one address within 15 minutes, or 20 for one email from any addresses (each lock after that twice as long), or 100 a day, 429 with Retry-After. A right password clears the count.`,
         body: LoginBody,
         response: { 200: ref(AuthResult), ...problems(400, 401, 429) },
       },
     },
-    async (request, reply) => {
-      const tooMany = (ttlSeconds: number) =>
-        new AppError(
-          'rate_limited',
-          `Too many failed sign-ins for this email. Try again in ${ttlSeconds} s, or reset your password.`,
-          {
-            headers: { 'retry-after': String(ttlSeconds) },
-          },
-        );
-      const before = await failedLogins(request, { increment: false });
-      if (!before.isAllowed && before.isExceeded) throw tooMany(before.ttlInSeconds);
-      try {
-        return deliver(request, reply, await service.login(request.body, meta(request)));
-      } catch (err) {
-        if (err instanceof AppError && err.code === 'unauthorized') {
-          const after = await failedLogins(request);
-          if (!after.isAllowed && after.isExceeded) throw tooMany(after.ttlInSeconds);
-        }
-        throw err;
-      }
-    },
+    async (request, reply) => deliver(request, reply, await service.login(request.body, meta(request))),
   );
 
   app.post(
@@ -159,18 +143,26 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
     {
       config,
       schema: {
+        security: access.public,
         tags,
         summary: 'Exchange a refresh token for a new pair',
         description:
-          'The refresh token is spent: the answer carries its successor. Presenting a spent token ends the whole session (reuse detection). The web app omits the body token and sends its cookie with `X-Waymark-Client: web`.',
+          'The refresh token is spent: the answer carries its successor (refreshes of one token within the grace window all get the same one). Presenting a token spent longer ago ends the whole session (reuse detection). The web app omits the body token and sends its cookie with `X-Waymark-Client: web`; when it has no session cookie at all the answer is 204 (nobody is signed in in this browser — not an error).',
         body: RefreshBody,
-        response: { 200: ref(AuthResult), ...problems(400, 401, 403, 429) },
+        response: {
+          200: ref(AuthResult),
+          204: { type: 'null', description: 'The web app asked, and this browser has no session.' },
+          ...problems(400, 401, 403, 429),
+        },
       },
     },
     async (request, reply) => {
       let token = request.body?.refreshToken;
       if (!token) {
         token = request.cookies[REFRESH_COOKIE];
+        // The web app asks at every page load whether anyone is signed in here: "nobody" is an
+        // answer, not a failure (no 401 in the browser's console on every anonymous visit).
+        if (!token && isWeb(request)) return reply.code(204).send(null);
         if (!token)
           throw new AppError('unauthorized', 'No refresh token: send `refreshToken`, or sign in again.');
         assertSameSiteWebApp(request);
@@ -184,6 +176,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
     {
       config,
       schema: {
+        security: access.optional,
         tags,
         summary: 'Sign out of this session',
         description:
@@ -200,10 +193,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
         assertSameSiteWebApp(request);
         refreshToken = cookie;
       }
-      if (!refreshToken && request.headers.authorization) {
-        await app.authenticate.call(app, request, reply);
-        sessionId = currentUser(request).sessionId;
-      }
+      if (!refreshToken && request.user) sessionId = request.user.sessionId;
       await service.logout({ refreshToken, sessionId });
       if (cookie) reply.clearCookie(REFRESH_COOKIE, { path: '/api/v1/auth' });
       return reply.code(204).send(null);
@@ -215,6 +205,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
     {
       config,
       schema: {
+        security: access.public,
         tags,
         summary: 'The sign-in providers configured here',
         response: { 200: ref(Providers), ...problems(429) },
@@ -228,6 +219,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
     {
       config,
       schema: {
+        security: access.public,
         tags,
         summary: 'Start signing in with a provider',
         description:
@@ -238,7 +230,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
       },
     },
     async (request, reply) => {
-      const start = await service.oauthStart(request.params.provider, request.query.returnTo);
+      const start = await service.oauthStart(
+        request.params.provider,
+        request.query.returnTo,
+        webOriginOf(request) ?? publicUrl,
+      );
       reply.setCookie(OAUTH_COOKIE, start.stateCookie, {
         path: '/api/v1/auth/oauth',
         httpOnly: true,
@@ -255,6 +251,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
     {
       config,
       schema: {
+        security: access.public,
         tags,
         summary: 'Where the provider returns the browser',
         description:
@@ -278,7 +275,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
         meta(request),
       );
       setSessionCookie(reply, result.refreshToken);
-      return reply.redirect(`${publicUrl}${result.returnTo}`, 302);
+      return reply.redirect(result.returnTo, 302);
     },
   );
 
@@ -287,6 +284,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
     {
       config,
       schema: {
+        security: access.public,
         tags,
         summary: 'Mail a password-reset link',
         description:
@@ -306,6 +304,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
     {
       config,
       schema: {
+        security: access.public,
         tags,
         summary: 'Set a new password with a reset token',
         description: 'Every existing session of the account is ended.',
@@ -324,6 +323,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
     {
       config,
       schema: {
+        security: access.public,
         tags,
         summary: 'Confirm an email address with the mailed token',
         body: VerifyEmailBody,
@@ -340,11 +340,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
     '/api/v1/auth/verify-email/resend',
     {
       config,
-      preHandler: app.authenticate,
       schema: {
         tags,
         summary: 'Mail a new confirmation link',
-        security: bearerSecurity,
+        security: access.signedIn,
         response: {
           202: { type: 'null', description: 'Sent (unless already confirmed).' },
           ...problems(401, 429),

@@ -11,6 +11,7 @@ export const Email = Type.String({
 });
 
 const NewPassword = Type.String({
+  format: 'text',
   minLength: 1,
   maxLength: PASSWORD_MAX,
   description:
@@ -24,12 +25,13 @@ export const SignupBody = Type.Object(
 export type SignupBody = Static<typeof SignupBody>;
 
 export const LoginBody = Type.Object(
-  { email: Email, password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX }) },
+  { email: Email, password: Type.String({ format: 'text', minLength: 1, maxLength: PASSWORD_MAX }) },
   { additionalProperties: false },
 );
 export type LoginBody = Static<typeof LoginBody>;
 
 export const RefreshToken = Type.String({
+  pattern: '^[A-Za-z0-9_-]+$',
   minLength: 20,
   maxLength: 200,
   description: 'An opaque refresh token.',
@@ -70,6 +72,7 @@ export type AuthResult = Static<typeof AuthResult>;
 export const PasswordResetBody = Type.Object({ email: Email }, { additionalProperties: false });
 
 export const MailToken = Type.String({
+  pattern: '^[A-Za-z0-9_-]+$',
   minLength: 20,
   maxLength: 200,
   description: 'The token from the mailed link.',
@@ -106,9 +109,11 @@ export const OAuthStartQuery = Type.Object(
   {
     returnTo: Type.Optional(
       Type.String({
-        pattern: '^/(?![/\\\\])',
+        // A path of ours, in characters a Location header can carry (percent-encode the rest).
+        pattern: '^/(?![/\\\\])[!-~]*$',
         maxLength: 500,
-        description: 'A path of the web app to come back to (default /dashboard).',
+        description:
+          'A path of the web app to come back to (default /dashboard): starts with one `/`, printable ASCII only (percent-encode the rest).',
       }),
     ),
   },
@@ -117,12 +122,62 @@ export const OAuthStartQuery = Type.Object(
 
 export const OAuthCallbackQuery = Type.Object(
   {
-    code: Type.Optional(Type.String({ maxLength: 2000 })),
-    state: Type.Optional(Type.String({ maxLength: 500 })),
-    error: Type.Optional(Type.String({ maxLength: 200 })),
-    error_description: Type.Optional(Type.String({ maxLength: 2000 })),
+    code: Type.Optional(Type.String({ format: 'line', maxLength: 2000 })),
+    state: Type.Optional(Type.String({ format: 'line', maxLength: 500 })),
+    error: Type.Optional(Type.String({ format: 'line', maxLength: 200 })),
+    error_description: Type.Optional(Type.String({ format: 'line', maxLength: 2000 })),
   },
   { additionalProperties: true },
 );
 
-export const authSchemas = [AuthResult, Providers];
+export const PasswordChangeBody = Type.Object(
+  {
+    currentPassword: Type.Optional(
+      Type.String({
+        format: 'text',
+        minLength: 1,
+        maxLength: PASSWORD_MAX,
+        description: 'Your password now; omit it only when the account has none (provider sign-in).',
+      }),
+    ),
+    newPassword: NewPassword,
+  },
+  { additionalProperties: false },
+);
+
+export const EmailChangeBody = Type.Object(
+  {
+    email: Email,
+    password: Type.String({
+      format: 'text',
+      minLength: 1,
+      maxLength: PASSWORD_MAX,
+      description: 'Your password now.',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const SessionInfo = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    createdAt: Type.String({ format: 'date-time', description: 'When you signed in.' }),
+    lastUsedAt: Type.String({ format: 'date-time', description: 'When it last refreshed its token.' }),
+    userAgent: Type.Union([Type.String(), Type.Null()], {
+      description: 'The browser or client that signed in.',
+    }),
+    current: Type.Boolean({ description: 'The session this request comes from.' }),
+  },
+  { $id: 'SessionInfo', additionalProperties: false },
+);
+
+export const SessionList = Type.Object(
+  { items: Type.Array(ref(SessionInfo), { description: 'Live sessions, last used first.' }) },
+  { $id: 'SessionList', additionalProperties: false },
+);
+
+export const SessionParams = Type.Object(
+  { id: Type.String({ format: 'uuid' }) },
+  { additionalProperties: false },
+);
+export const authSchemas = [AuthResult, Providers, SessionInfo, SessionList];

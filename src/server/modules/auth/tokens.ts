@@ -1,13 +1,14 @@
 // Tokens. Access tokens are JWTs signed with Ed25519 (jose), minutes long, verified with the
 // algorithm, issuer and audience pinned (RFC 8725). Refresh and mail tokens are 256-bit random
 // strings of which only the sha256 is stored.
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, createHmac, generateKeyPairSync, hkdfSync, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SignJWT, importPKCS8, importSPKI, jwtVerify, errors as joseErrors, type CryptoKey } from 'jose';
 import type { Role } from '../../db/schema.ts';
 
 export const ACCESS_TOKEN_AUDIENCE = 'waymark-api';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AccessClaims {
   userId: string;
@@ -15,6 +16,8 @@ export interface AccessClaims {
   sessionId: string;
   /** Issued at, seconds since the epoch. */
   issuedAt: number;
+  /** Expires at, seconds since the epoch. */
+  expiresAt: number;
 }
 
 export interface KeyPair {
@@ -68,12 +71,18 @@ export class InvalidTokenError extends Error {
 
 export interface AccessTokens {
   ttlSeconds: number;
-  sign(claims: Omit<AccessClaims, 'issuedAt'>): Promise<string>;
+  sign(claims: Omit<AccessClaims, 'issuedAt' | 'expiresAt'>): Promise<string>;
   /** Throws InvalidTokenError for anything but a valid, current token of ours. */
   verify(token: string): Promise<AccessClaims>;
   /** Signs any short-lived payload of ours (the OAuth state cookie). */
   signState(payload: Record<string, string>, ttlSeconds: number, audience: string): Promise<string>;
   verifyState(token: string, audience: string): Promise<Record<string, string>>;
+  /**
+   * The refresh token that follows `token`: an HMAC of it under a key derived from the signing
+   * key, so every instance computes the same successor and concurrent refreshes of one token
+   * (several tabs) converge on one live token instead of forking the session.
+   */
+  successorOf(token: string): string;
 }
 
 export async function createAccessTokens(options: {
@@ -85,6 +94,9 @@ export async function createAccessTokens(options: {
   const publicKey: CryptoKey = await importSPKI(options.keys.publicKeyPem, 'EdDSA');
   const { issuer, ttlSeconds } = options;
   const pinned = { algorithms: ['EdDSA'], issuer };
+  const successorKey = Buffer.from(
+    hkdfSync('sha256', options.keys.privateKeyPem, 'waymark', 'refresh-token-successor/v1', 32),
+  );
 
   return {
     ttlSeconds,
@@ -110,12 +122,20 @@ export async function createAccessTokens(options: {
         const role = payload.role;
         if (
           typeof payload.sub !== 'string' ||
+          !UUID.test(payload.sub) ||
           typeof payload.sid !== 'string' ||
+          !UUID.test(payload.sid) ||
           (role !== 'learner' && role !== 'author' && role !== 'admin')
         ) {
           throw new InvalidTokenError('the token lacks its claims');
         }
-        return { userId: payload.sub, role, sessionId: payload.sid, issuedAt: payload.iat! };
+        return {
+          userId: payload.sub,
+          role,
+          sessionId: payload.sid,
+          issuedAt: payload.iat!,
+          expiresAt: payload.exp!,
+        };
       } catch (err) {
         if (err instanceof InvalidTokenError) throw err;
         if (err instanceof joseErrors.JWTExpired) throw new InvalidTokenError('the access token has expired');
@@ -131,6 +151,9 @@ export async function createAccessTokens(options: {
         .setIssuedAt()
         .setExpirationTime(`${stateTtl}s`)
         .sign(privateKey);
+    },
+    successorOf(token) {
+      return createHmac('sha256', successorKey).update(token).digest('base64url');
     },
     async verifyState(token, audience) {
       try {

@@ -51,10 +51,92 @@ export function streaks(totals: ReadonlyMap<string, number>, today: string, goal
   return { currentStreak, longestStreak };
 }
 
+export const FREEZE_EVERY_DAYS = 7;
+export const FREEZES_MAX = 2;
+
+export interface ForgivingStreaks extends Streaks {
+  /** Freezes held now (0..FREEZES_MAX). */
+  freezesHeld: number;
+  /** Missed days a freeze covered, oldest first. */
+  frozenDays: string[];
+}
+
+/**
+ * Streaks with freezes, as Duolingo's: every FREEZE_EVERY_DAYS met days in a row earn a freeze
+ * (at most FREEZES_MAX held); a past day that misses the goal while a streak runs uses a held
+ * freeze and the streak goes on — the frozen day keeps the streak but does not lengthen it, and
+ * it starts the count toward the next freeze again. With no freeze left the streak breaks;
+ * freezes held stay held. Today is never frozen (it is not over). Days are judged by the goal in
+ * force now, as `streaks` does; with `enabled` false this is `streaks` exactly, with none held.
+ */
+export function forgivingStreaks(
+  totals: ReadonlyMap<string, number>,
+  today: string,
+  goal: number,
+  enabled = true,
+): ForgivingStreaks {
+  const met = (date: string) => (totals.get(date) ?? 0) >= goal;
+  if (!enabled) return { ...streaks(totals, today, goal), freezesHeld: 0, frozenDays: [] };
+  const metDays = [...totals.keys()].filter((d) => met(d) && d <= today).sort();
+  if (metDays.length === 0) return { currentStreak: 0, longestStreak: 0, freezesHeld: 0, frozenDays: [] };
+
+  let run = 0;
+  let metInRow = 0;
+  let held = 0;
+  let longest = 0;
+  const frozenDays: string[] = [];
+  for (let day = metDays[0]!; day <= today; day = addDays(day, 1)) {
+    if (met(day)) {
+      run++;
+      metInRow++;
+      if (metInRow % FREEZE_EVERY_DAYS === 0) held = Math.min(FREEZES_MAX, held + 1);
+    } else if (day === today) {
+      // Today is not over: it neither breaks the streak nor takes a freeze yet.
+    } else if (run > 0 && held > 0) {
+      held--;
+      frozenDays.push(day);
+      metInRow = 0;
+    } else {
+      run = 0;
+      metInRow = 0;
+    }
+    longest = Math.max(longest, run);
+  }
+  return { currentStreak: run, longestStreak: longest, freezesHeld: held, frozenDays };
+}
+
 /** One entry per day for the `days` days ending today, oldest first, 0 on empty days. */
 export function heatmap(totals: ReadonlyMap<string, number>, today: string, days = 365) {
   return Array.from({ length: days }, (_, i) => {
     const date = addDays(today, i - days + 1);
     return { date, minutes: totals.get(date) ?? 0 };
   });
+}
+
+/** The instant local `date` begins in `timeZone` (the first minute that exists that day). */
+export function startOfLocalDay(date: string, timeZone: string): Date {
+  const midnightUtc = Date.parse(`${date}T00:00:00Z`);
+  // Correct a UTC guess by the zone's offset; twice, in case the first guess crossed a change.
+  let t = midnightUtc;
+  for (let i = 0; i < 2; i++) t = midnightUtc - zoneOffset(new Date(t), timeZone);
+  // Where midnight itself is skipped (a DST change at 00:00), the day starts an hour later.
+  while (localDate(new Date(t), timeZone) < date) t += 3_600_000;
+  return new Date(t);
+}
+
+/** How far `timeZone`'s wall clock is ahead of UTC at `instant`, in milliseconds. */
+function zoneOffset(instant: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return wall - Math.floor(instant.getTime() / 1000) * 1000;
 }

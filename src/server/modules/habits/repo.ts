@@ -1,7 +1,7 @@
 // SQL for the study log.
 import { and, desc, eq, gte, lte, or, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { roadmaps, steps, studySessions } from '../../db/schema.ts';
+import { roadmapPlans, roadmaps, steps, studySessions } from '../../db/schema.ts';
 
 export interface SessionRow {
   id: string;
@@ -70,6 +70,35 @@ export async function findByKey(db: Db, userId: string, key: string): Promise<Se
   return row;
 }
 
+export async function update(
+  db: Db,
+  userId: string,
+  id: string,
+  values: {
+    date: string;
+    minutes: number;
+    roadmapId: string | null;
+    stepId: string | null;
+    note: string | null;
+  },
+): Promise<boolean> {
+  const rows = await db
+    .update(studySessions)
+    .set(values)
+    .where(and(eq(studySessions.userId, userId), eq(studySessions.id, id)))
+    .returning({ id: studySessions.id });
+  return rows.length > 0;
+}
+
+/** The stored ids behind a session's slugs (an edit keeps what it does not change). */
+export async function findIds(db: Db, userId: string, id: string) {
+  const [row] = await db
+    .select({ roadmapId: studySessions.roadmapId, stepId: studySessions.stepId })
+    .from(studySessions)
+    .where(and(eq(studySessions.userId, userId), eq(studySessions.id, id)));
+  return row;
+}
+
 export async function remove(db: Db, userId: string, id: string): Promise<boolean> {
   const rows = await db
     .delete(studySessions)
@@ -112,14 +141,59 @@ export async function list(
     .limit(options.limit);
 }
 
-/** Minutes per local day, all time (a streak may be long). */
-export async function dailyTotals(db: Db, userId: string): Promise<Map<string, number>> {
+/** Minutes per local day, all time (a streak may be long); with `roadmapId`, only those attached to it. */
+export async function dailyTotals(db: Db, userId: string, roadmapId?: string): Promise<Map<string, number>> {
   const rows = await db
     .select({ date: studySessions.date, minutes: sql<number>`sum(${studySessions.minutes})`.mapWith(Number) })
     .from(studySessions)
-    .where(eq(studySessions.userId, userId))
+    .where(
+      roadmapId === undefined
+        ? eq(studySessions.userId, userId)
+        : and(eq(studySessions.userId, userId), eq(studySessions.roadmapId, roadmapId)),
+    )
     .groupBy(studySessions.date);
   return new Map(rows.map((r) => [r.date, r.minutes]));
+}
+
+/** The learner's target date for a roadmap, or null. */
+/** The learner's plan for a roadmap: its target date and whether its reviews are on. */
+export async function plan(db: Db, userId: string, roadmapId: string) {
+  const [row] = await db
+    .select({ targetDate: roadmapPlans.targetDate, reviews: roadmapPlans.reviews })
+    .from(roadmapPlans)
+    .where(and(eq(roadmapPlans.userId, userId), eq(roadmapPlans.roadmapId, roadmapId)));
+  return row ?? { targetDate: null, reviews: true };
+}
+
+/** Changes the fields given (an absent one keeps its value). */
+export async function setPlan(
+  db: Db,
+  userId: string,
+  roadmapId: string,
+  patch: { targetDate?: string | null; reviews?: boolean },
+) {
+  await db
+    .insert(roadmapPlans)
+    .values({ userId, roadmapId, ...patch })
+    .onConflictDoUpdate({
+      target: [roadmapPlans.userId, roadmapPlans.roadmapId],
+      set: { ...patch, updatedAt: sql`now()` },
+    });
+}
+
+/** Every plan of the user (the export). */
+export async function allPlans(db: Db, userId: string) {
+  return db
+    .select({
+      roadmapSlug: roadmaps.slug,
+      targetDate: roadmapPlans.targetDate,
+      reviews: roadmapPlans.reviews,
+      updatedAt: roadmapPlans.updatedAt,
+    })
+    .from(roadmapPlans)
+    .innerJoin(roadmaps, eq(roadmaps.id, roadmapPlans.roadmapId))
+    .where(eq(roadmapPlans.userId, userId))
+    .orderBy(roadmaps.slug);
 }
 
 export async function all(db: Db, userId: string): Promise<SessionRow[]> {

@@ -190,3 +190,45 @@ describe('stats', () => {
     expect(await stats(me)).toMatchObject({ currentStreak: 0, longestStreak: 0, dailyGoalMinutes: 60 });
   });
 });
+
+describe('editing a logged session', () => {
+  const patch = (who: SignedUp, id: string, payload: object) =>
+    t.app.inject({ method: 'PATCH', url: `/api/v1/me/study-sessions/${id}`, headers: who.auth, payload });
+
+  it('changes minutes, note, roadmap and step; null clears; the stats follow', async () => {
+    const me = await signUp(t.app);
+    const created = (
+      await log(me, { minutes: 10, roadmapSlug: 'backend-developer', stepSlug: 'postgresql', note: 'x' })
+    ).json();
+    let res = await patch(me, created.id, { minutes: 40, note: 'joins, then indexes' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      id: created.id,
+      minutes: 40,
+      note: 'joins, then indexes',
+      stepSlug: 'postgresql',
+    });
+    expect((await stats(me)).todayMinutes).toBe(40);
+    res = await patch(me, created.id, { stepSlug: 'rest-apis' });
+    expect(res.json()).toMatchObject({ roadmapSlug: 'backend-developer', stepSlug: 'rest-apis' });
+    res = await patch(me, created.id, { roadmapSlug: 'git-essentials' });
+    expect(res.json()).toMatchObject({ roadmapSlug: 'git-essentials', stepSlug: null });
+    res = await patch(me, created.id, { roadmapSlug: null, note: null });
+    expect(res.json()).toMatchObject({ roadmapSlug: null, stepSlug: null, note: null, minutes: 40 });
+  });
+
+  it('keeps the rules of logging, and another learner’s session is not found', async () => {
+    const me = await signUp(t.app);
+    const other = await signUp(t.app);
+    const created = (await log(me, { minutes: 10 })).json();
+    const future = addDays(localDate(new Date(), 'UTC'), 3);
+    expect((await patch(me, created.id, { date: future })).json().errors[0].path).toBe('/body/date');
+    expect((await patch(me, created.id, { stepSlug: 'postgresql' })).json().errors[0].path).toBe(
+      '/body/roadmapSlug',
+    );
+    expect((await patch(me, created.id, { minutes: 0 })).statusCode).toBe(400);
+    expect((await patch(me, created.id, {})).statusCode).toBe(400);
+    expect((await patch(other, created.id, { minutes: 5 })).statusCode).toBe(404);
+    expect((await patch(me, created.id, { minutes: 5 })).statusCode).toBe(200);
+  });
+});

@@ -1,14 +1,24 @@
 // The daily habit: the study log (with idempotent retries) and the stats built on it.
 import { createHash } from 'node:crypto';
 import type { Database } from '../../db/client.ts';
-import { decodeCursor, encodeCursor } from '../../http/cursor.ts';
+import { cursorFields, decodeCursor, encodeCursor } from '../../http/cursor.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import type { EventService } from '../events/service.ts';
 import type { RoadmapService } from '../roadmaps/service.ts';
 import type { UserService } from '../users/service.ts';
-import { addDays, heatmap, localDate, streaks } from './calendar.ts';
+import type { ProgressService } from '../progress/service.ts';
+import { addDays, forgivingStreaks, heatmap, localDate } from './calendar.ts';
+import { forecast } from './forecast.ts';
 import * as repo from './repo.ts';
-import type { Stats, StudySession, StudySessionBody, StudySessionQuery } from './schemas.ts';
+import type {
+  Forecast,
+  PlanPatch,
+  Stats,
+  StudySession,
+  StudySessionBody,
+  StudySessionPatch,
+  StudySessionQuery,
+} from './schemas.ts';
 
 function toSession(row: repo.SessionRow): StudySession {
   return {
@@ -36,9 +46,8 @@ const positionOf = (row: repo.SessionRow) => [row.date, row.createdAt.toISOStrin
 function readPosition(value: unknown) {
   if (!Array.isArray(value)) return undefined;
   const [date, createdAt, id] = value as unknown[];
-  if (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
-  if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) return undefined;
-  if (typeof id !== 'string' || !id) return undefined;
+  if (!cursorFields.date(date) || !cursorFields.timestamp(createdAt) || !cursorFields.uuid(id))
+    return undefined;
   return { date, createdAt: new Date(createdAt), id };
 }
 
@@ -47,10 +56,52 @@ export function createHabitService(deps: {
   users: UserService;
   roadmaps: RoadmapService;
   events: EventService;
+  progress: ProgressService;
   now?: () => Date;
 }) {
   const { db, users, events } = deps;
   const now = deps.now ?? (() => new Date());
+
+  /** The rule for the day a session counts for: not in the learner's future, at most a year back. */
+  async function checkDate(userId: string, date: string | undefined): Promise<string> {
+    const user = await users.get(userId);
+    const today = localDate(now(), user.timezone);
+    const day = date ?? today;
+    if (day > today) {
+      throw new AppError('validation', `${day} is in the future: today is ${today} in ${user.timezone}.`, {
+        errors: [{ path: '/body/date', message: `must not be after today (${today})` }],
+      });
+    }
+    const oldest = addDays(today, -365);
+    if (day < oldest) {
+      throw new AppError('validation', `Study time can be logged at most a year back (from ${oldest}).`, {
+        errors: [{ path: '/body/date', message: `must not be before ${oldest}` }],
+      });
+    }
+    return day;
+  }
+
+  /** The ids of a published roadmap and (optionally) one of its steps, or a problem naming the field. */
+  async function resolveIds(roadmapSlug: string | null | undefined, stepSlug: string | null | undefined) {
+    if (stepSlug && !roadmapSlug) {
+      throw new AppError('validation', 'A step needs its roadmap: give roadmapSlug too.', {
+        errors: [{ path: '/body/roadmapSlug', message: 'is required with stepSlug' }],
+      });
+    }
+    if (!roadmapSlug) return { roadmapId: null, stepId: null };
+    const ids = await deps.roadmaps.findIds(roadmapSlug, stepSlug ?? undefined);
+    if (!ids) {
+      const path = stepSlug ? '/body/stepSlug' : '/body/roadmapSlug';
+      throw new AppError(
+        'validation',
+        `There is no published ${stepSlug ? 'step' : 'roadmap'} "${stepSlug ?? roadmapSlug}".`,
+        {
+          errors: [{ path, message: 'names nothing published' }],
+        },
+      );
+    }
+    return { roadmapId: ids.roadmapId, stepId: ids.stepId ?? null };
+  }
 
   return {
     /**
@@ -67,43 +118,14 @@ export function createHabitService(deps: {
         const earlier = await repo.findByKey(db.primary, userId, idempotencyKey);
         if (earlier) return replay(earlier, hash);
       }
-      const user = await users.get(userId);
-      const today = localDate(now(), user.timezone);
-      const date = body.date ?? today;
-      if (date > today) {
-        throw new AppError('validation', `${date} is in the future: today is ${today} in ${user.timezone}.`, {
-          errors: [{ path: '/body/date', message: `must not be after today (${today})` }],
-        });
-      }
-      const oldest = addDays(today, -365);
-      if (date < oldest) {
-        throw new AppError('validation', `Study time can be logged at most a year back (from ${oldest}).`, {
-          errors: [{ path: '/body/date', message: `must not be before ${oldest}` }],
-        });
-      }
-      if (body.stepSlug && !body.roadmapSlug) {
-        throw new AppError('validation', 'A step needs its roadmap: give roadmapSlug too.', {
-          errors: [{ path: '/body/roadmapSlug', message: 'is required with stepSlug' }],
-        });
-      }
-      let ids: { roadmapId: string; stepId: string | null } | undefined;
-      if (body.roadmapSlug) {
-        ids = await deps.roadmaps.findIds(body.roadmapSlug, body.stepSlug);
-        if (!ids) {
-          const path = body.stepSlug ? '/body/stepSlug' : '/body/roadmapSlug';
-          throw new AppError(
-            'validation',
-            `There is no published ${body.stepSlug ? 'step' : 'roadmap'} "${body.stepSlug ?? body.roadmapSlug}".`,
-            { errors: [{ path, message: 'names nothing published' }] },
-          );
-        }
-      }
+      const date = await checkDate(userId, body.date);
+      const ids = await resolveIds(body.roadmapSlug, body.stepSlug);
       const id = await repo.insert(db.primary, {
         userId,
         date,
         minutes: body.minutes,
-        roadmapId: ids?.roadmapId ?? null,
-        stepId: ids?.stepId ?? null,
+        roadmapId: ids.roadmapId,
+        stepId: ids.stepId,
         note: body.note?.trim() || null,
         idempotencyKey: idempotencyKey ?? null,
         requestHash: idempotencyKey ? hash : null,
@@ -130,6 +152,38 @@ export function createHabitService(deps: {
       }
     },
 
+    /**
+     * Edits a logged session (minutes, day, note, roadmap and step); fields left out stay as
+     * they are, null clears one. The same rules as logging apply to the result.
+     */
+    async update(userId: string, id: string, patch: StudySessionPatch): Promise<StudySession> {
+      const current = await repo.findById(db.primary, userId, id);
+      if (!current) throw notFound('You have no study session with this id.');
+      const date = patch.date !== undefined ? await checkDate(userId, patch.date) : current.date;
+      let ids = (await repo.findIds(db.primary, userId, id))!;
+      if (patch.roadmapSlug !== undefined || patch.stepSlug !== undefined) {
+        const roadmapSlug = patch.roadmapSlug !== undefined ? patch.roadmapSlug : current.roadmapSlug;
+        // A new roadmap without a step named drops the old step (it belonged to the old roadmap).
+        const stepSlug =
+          patch.stepSlug !== undefined
+            ? patch.stepSlug
+            : patch.roadmapSlug !== undefined
+              ? null
+              : current.stepSlug;
+        ids = await resolveIds(roadmapSlug, stepSlug);
+      }
+      const note = patch.note !== undefined ? patch.note?.trim() || null : current.note;
+      await repo.update(db.primary, userId, id, {
+        date,
+        minutes: patch.minutes ?? current.minutes,
+        ...ids,
+        note,
+      });
+      const session = toSession((await repo.findById(db.primary, userId, id))!);
+      await events.publish(userId, 'study-session', { action: 'updated', session });
+      return session;
+    },
+
     async remove(userId: string, id: string): Promise<void> {
       // Another user's session is simply not found: no hint that it exists.
       if (!(await repo.remove(db.primary, userId, id)))
@@ -153,13 +207,64 @@ export function createHabitService(deps: {
       let totalMinutes = 0;
       for (const minutes of totals.values()) totalMinutes += minutes;
       return {
-        ...streaks(totals, today, user.dailyGoalMinutes),
+        ...forgivingStreaks(totals, today, user.dailyGoalMinutes, user.streakFreezes),
         todayMinutes: totals.get(today) ?? 0,
         dailyGoalMinutes: user.dailyGoalMinutes,
         totalMinutes,
         today,
         heatmap: heatmap(totals, today),
       };
+    },
+
+    /** The pace forecast of a roadmap (habits/forecast.ts has the rules). */
+    async forecast(userId: string, roadmapSlug: string): Promise<Forecast> {
+      const [user, left] = await Promise.all([
+        users.get(userId),
+        deps.progress.remainingHours(userId, roadmapSlug),
+      ]);
+      const [attached, plan] = await Promise.all([
+        repo.dailyTotals(db.primary, userId, left.roadmapId),
+        repo.plan(db.primary, userId, left.roadmapId),
+      ]);
+      const totals = attached.size > 0 ? attached : await repo.dailyTotals(db.primary, userId);
+      const projection = forecast({
+        remainingHours: left.all,
+        requiredRemainingHours: left.required,
+        totals,
+        today: localDate(now(), user.timezone),
+        dailyGoalMinutes: user.dailyGoalMinutes,
+        targetDate: plan.targetDate,
+      });
+      return { ...projection, reviews: plan.reviews };
+    },
+
+    /**
+     * Changes a roadmap plan: the target date (null clears it; a past date is a 400) and whether
+     * its reviews are on.
+     */
+    async setPlan(userId: string, roadmapSlug: string, patch: PlanPatch): Promise<Forecast> {
+      const { targetDate } = patch;
+      const [user, left] = await Promise.all([
+        users.get(userId),
+        deps.progress.remainingHours(userId, roadmapSlug),
+      ]);
+      const today = localDate(now(), user.timezone);
+      if (targetDate && targetDate < today) {
+        throw new AppError('validation', `${targetDate} has passed: today is ${today} in ${user.timezone}.`, {
+          errors: [{ path: '/body/targetDate', message: `must be today (${today}) or later` }],
+        });
+      }
+      await repo.setPlan(db.primary, userId, left.roadmapId, patch);
+      return this.forecast(userId, roadmapSlug);
+    },
+
+    async planExportRows(userId: string) {
+      return (await repo.allPlans(db.primary, userId)).map((p) => ({
+        roadmapSlug: p.roadmapSlug,
+        targetDate: p.targetDate,
+        reviews: p.reviews,
+        updatedAt: p.updatedAt.toISOString(),
+      }));
     },
 
     async exportRows(userId: string): Promise<StudySession[]> {

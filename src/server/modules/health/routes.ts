@@ -11,12 +11,15 @@ export interface ReadinessCheck {
    * at once when it is down.
    */
   optional?: boolean;
+  /** A line for operators on the dependency's state, reported in `details` (the Redis circuit). */
+  detail?: () => string;
 }
 
 const Health = Type.Object({ status: Type.Literal('ok') });
 const Readiness = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
   checks: Type.Record(Type.String(), Type.Union([Type.Literal('up'), Type.Literal('down')])),
+  details: Type.Optional(Type.Record(Type.String(), Type.String())),
 });
 
 const CHECK_TIMEOUT_MS = 2000;
@@ -34,9 +37,19 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: ReadinessCheck[] 
   { checks },
 ) => {
   const tags = ['Operations'];
+  // Liveness touches nothing — no database, no Redis, and not the rate limiter (whose counters
+  // may live in Redis): a probe must not fail, or wait, because a dependency does.
   app.get(
     '/healthz',
-    { schema: { tags, summary: 'Liveness: the process runs', response: { 200: Health } } },
+    {
+      config: { rateLimit: false },
+      schema: {
+        tags,
+        summary: 'Liveness: the process runs',
+        description: 'Answers without asking the database, Redis or the rate limiter.',
+        response: { 200: Health },
+      },
+    },
     async () => ({ status: 'ok' as const }),
   );
 
@@ -47,7 +60,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: ReadinessCheck[] 
         tags,
         summary: 'Readiness: every dependency answers',
         description:
-          '503 while the database does not answer within 2 s. Redis, when configured, is reported (`down`) but does not make the instance unready: it keeps serving without it.',
+          '503 while the database does not answer within 2 s. Redis, when configured, is reported (`down`, also while its circuit breaker is open) but does not make the instance unready: it keeps serving without it. `details` says what the circuit breaker is doing.',
         response: { 200: Readiness, 503: Readiness },
       },
     },
@@ -65,9 +78,12 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: ReadinessCheck[] 
       );
       const optional = new Set(checks.filter((c) => c.optional).map((c) => c.name));
       const ready = results.every(([name, state]) => state === 'up' || optional.has(name));
-      return reply
-        .code(ready ? 200 : 503)
-        .send({ status: ready ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
+      const details = checks.flatMap(({ name, detail }) => (detail ? [[name, detail()] as const] : []));
+      return reply.code(ready ? 200 : 503).send({
+        status: ready ? 'ok' : 'unavailable',
+        checks: Object.fromEntries(results),
+        ...(details.length > 0 ? { details: Object.fromEntries(details) } : {}),
+      });
     },
   );
 };

@@ -59,6 +59,9 @@ export const ProgressSummary = Type.Object(
     updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
       description: 'When this learner last changed a step of this roadmap.',
     }),
+    resourcesDone: Type.Record(Type.String(), Type.Array(Type.String()), {
+      description: 'The URLs of the resources you ticked, by step slug (steps with none are left out).',
+    }),
   },
   { $id: 'ProgressSummary', additionalProperties: false },
 );
@@ -69,4 +72,23 @@ export const MyRoadmaps = Type.Object(
   { $id: 'MyRoadmaps', additionalProperties: false },
 );
 
-export const progressSchemas = [StepProgress, ProgressSummary, MyRoadmaps];
+export const ResourceCheckBody = Type.Object(
+  {
+    url: Type.String({
+      format: 'line',
+      minLength: 1,
+      maxLength: 2048,
+      description: "The resource's URL, exactly as the roadmap gives it.",
+    }),
+    done: Type.Boolean({ description: 'true ticks it, false unticks it.' }),
+  },
+  { additionalProperties: false },
+);
+
+export const ResourceCheck = Type.Object(
+  { stepSlug: Slug, url: Type.String(), done: Type.Boolean() },
+  { $id: 'ResourceCheck', additionalProperties: false },
+);
+export type ResourceCheck = Static<typeof ResourceCheck>;
+
+export const progressSchemas = [StepProgress, ProgressSummary, MyRoadmaps, ResourceCheck];

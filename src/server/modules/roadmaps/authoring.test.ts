@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { signUp, type SignedUp } from '../../../../test/helpers/auth.ts';
 import { users } from '../../db/schema.ts';
+import { forkSource } from './authoring.ts';
 import type { RoadmapSource } from './schemas.ts';
 
 let t: TestApp;
@@ -142,6 +143,96 @@ describe('the authoring flow', () => {
     expect(versions.items.map((v: { version: number }) => v.version)).toEqual([2, 1]);
   });
 
+  it('keeps a renamed step at its old address: 301 to the new slug', async () => {
+    const doc = roadmap();
+    expect((await create(author, doc)).statusCode).toBe(201);
+    expect((await publish(author, doc.slug)).statusCode).toBe(200);
+    const [layer] = doc.layers;
+    const renamed = {
+      ...doc,
+      layers: [{ ...layer!, steps: [layer!.steps[0]!, { ...layer!.steps[1]!, slug: 'practice' }] }],
+    };
+    const draft = await getDraft(author, doc.slug);
+    expect((await put(author, doc.slug, renamed, draft.headers.etag as string)).statusCode).toBe(200);
+    expect((await publish(author, doc.slug)).statusCode).toBe(200);
+
+    const old = await t.app.inject({ url: `/api/v1/roadmaps/${doc.slug}/steps/second-step` });
+    expect(old.statusCode).toBe(301);
+    expect(old.headers.location).toBe(`/api/v1/roadmaps/${doc.slug}/steps/practice`);
+    const current = await t.app.inject({ url: old.headers.location as string });
+    expect(current.statusCode).toBe(200);
+    expect(current.json()).toMatchObject({ slug: 'practice', title: 'Second step' });
+    // A slug no version ever had is still 404.
+    const never = await t.app.inject({ url: `/api/v1/roadmaps/${doc.slug}/steps/never-was` });
+    expect(never.statusCode).toBe(404);
+  });
+
+  it('renames a roadmap: the old slug answers 301 for the document and its steps, progress stays', async () => {
+    const doc = roadmap();
+    expect((await create(author, doc)).statusCode).toBe(201);
+    expect((await publish(author, doc.slug)).statusCode).toBe(200);
+    const before = await t.app.inject({ url: `/api/v1/roadmaps/${doc.slug}` }); // now cached
+    expect(before.statusCode).toBe(200);
+    const tick = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/me/roadmaps/${doc.slug}/steps/first-step`,
+      headers: learner.auth,
+      payload: { status: 'done' },
+    });
+    expect(tick.statusCode).toBe(200);
+
+    const rename = (who: SignedUp, slug: string, to: unknown) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/v1/roadmaps/${slug}/rename`,
+        headers: who.auth,
+        payload: { slug: to },
+      });
+    const to = `${doc.slug}-renamed`;
+    const res = await rename(author, doc.slug, to);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ slug: to, document: { slug: to } });
+
+    const old = await t.app.inject({ url: `/api/v1/roadmaps/${doc.slug}` });
+    expect(old.statusCode).toBe(301);
+    expect(old.headers.location).toBe(`/api/v1/roadmaps/${to}`);
+    const current = await t.app.inject({ url: `/api/v1/roadmaps/${to}` });
+    expect(current.statusCode).toBe(200);
+    expect(current.json()).toMatchObject({ slug: to, title: doc.title });
+    const oldStep = await t.app.inject({ url: `/api/v1/roadmaps/${doc.slug}/steps/second-step` });
+    expect(oldStep.statusCode).toBe(301);
+    expect(oldStep.headers.location).toBe(`/api/v1/roadmaps/${to}/steps/second-step`);
+    // The learner's progress belongs to the roadmap, not its slug.
+    const progress = await t.app.inject({ url: `/api/v1/me/roadmaps/${to}/progress`, headers: learner.auth });
+    expect(progress.json().steps).toMatchObject({ 'first-step': 'done' });
+    // The renamed roadmap publishes and is listed under its new slug only.
+    expect((await publish(author, to)).statusCode).toBe(200);
+    const list = (await t.app.inject({ url: '/api/v1/roadmaps?limit=100' })).json();
+    const slugs = list.items.map((r: { slug: string }) => r.slug);
+    expect(slugs).toContain(to);
+    expect(slugs).not.toContain(doc.slug);
+
+    // Refused: a taken slug (409, naming it), a bad one (400), another author (403), a bundled roadmap (409).
+    const taken = await rename(author, to, 'git-essentials');
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json().errors).toEqual([{ path: '/body/slug', message: 'is taken' }]);
+    const bad = await rename(author, to, 'Not A Slug');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].path).toBe('/body/slug');
+    expect((await rename(otherAuthor, to, `${to}-x`)).statusCode).toBe(403);
+    expect((await rename(learner, to, `${to}-x`)).statusCode).toBe(403);
+    const bundled = await rename(admin, 'git-essentials', 'git-basics');
+    expect(bundled.statusCode).toBe(409);
+    expect(bundled.json().detail).toMatch(/content file/);
+
+    // Back to the first slug: it is live again, and the redirect goes the other way.
+    expect((await rename(author, to, doc.slug)).statusCode).toBe(200);
+    expect((await t.app.inject({ url: `/api/v1/roadmaps/${doc.slug}` })).statusCode).toBe(200);
+    const back = await t.app.inject({ url: `/api/v1/roadmaps/${to}` });
+    expect(back.statusCode).toBe(301);
+    expect(back.headers.location).toBe(`/api/v1/roadmaps/${doc.slug}`);
+  });
+
   it('refuses a taken slug with 409', async () => {
     const doc = roadmap();
     await create(author, doc);
@@ -235,6 +326,141 @@ describe('the authoring flow', () => {
         expect.objectContaining({ roadmapSlug: doc.slug, stepSlug: 'first-step', status: 'done' }),
       ]),
     );
+  });
+});
+
+describe('old versions, restoring and forking', () => {
+  const version = (who: SignedUp | null, slug: string, v: number | string) =>
+    t.app.inject({ url: `/api/v1/roadmaps/${slug}/versions/${v}`, headers: who?.auth ?? {} });
+  const fork = (who: SignedUp | null, slug: string, body: unknown) =>
+    t.app.inject({
+      method: 'POST',
+      url: `/api/v1/roadmaps/${slug}/fork`,
+      headers: who?.auth ?? {},
+      payload: body as object,
+    });
+
+  /** A roadmap of `author` published twice: version 1 is `doc`, version 2 has a new summary. */
+  async function twoVersions() {
+    const doc = roadmap();
+    await create(author, doc);
+    await publish(author, doc.slug);
+    const draft = await getDraft(author, doc.slug);
+    await put(author, doc.slug, { ...doc, summary: 'Version two.' }, draft.headers.etag as string);
+    await publish(author, doc.slug);
+    return doc;
+  }
+
+  it('hands an old version’s source to its authors and admins, and restores it as the draft', async () => {
+    const doc = await twoVersions();
+    const first = await version(author, doc.slug, 1);
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ slug: doc.slug, version: 1, document: doc });
+    expect(Date.parse(first.json().createdAt)).not.toBeNaN();
+    expect((await version(admin, doc.slug, 2)).json().document.summary).toBe('Version two.');
+    // Admins read any roadmap's old versions, the bundled ones included.
+    const bundled = await version(admin, 'backend-developer', 1);
+    expect(bundled.statusCode).toBe(200);
+    expect(bundled.json().document.slug).toBe('backend-developer');
+
+    // Restoring is a PUT of that source with If-Match; readers see it once published.
+    const draft = await getDraft(author, doc.slug);
+    const restored = await put(author, doc.slug, first.json().document, draft.headers.etag as string);
+    expect(restored.statusCode).toBe(200);
+    expect(restored.json()).toMatchObject({ hasDraft: true, document: { summary: doc.summary } });
+    expect((await publish(author, doc.slug)).json()).toMatchObject({ version: 3, outcome: 'updated' });
+  });
+
+  it('answers 404 for an unknown version and to whoever may not author the roadmap', async () => {
+    const doc = await twoVersions();
+    expect((await version(author, doc.slug, 9)).statusCode).toBe(404);
+    expect((await version(author, 'no-such-roadmap', 1)).statusCode).toBe(404);
+    const other = await version(otherAuthor, doc.slug, 1);
+    expect(other.statusCode).toBe(404);
+    expect(other.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect((await version(author, 'backend-developer', 1)).statusCode).toBe(404);
+    expect((await version(learner, doc.slug, 1)).statusCode).toBe(403);
+    expect((await version(null, doc.slug, 1)).statusCode).toBe(401);
+    const bad = await version(author, doc.slug, 'one');
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.stringify(bad.json().errors)).toMatch(/version/);
+    expect((await version(author, doc.slug, 0)).statusCode).toBe(400);
+    // A never-published draft has no versions.
+    const unpublished = roadmap();
+    await create(author, unpublished);
+    expect((await version(author, unpublished.slug, 1)).statusCode).toBe(404);
+  });
+
+  it('forks a published roadmap into a new draft of one’s own, every step with a new id', async () => {
+    const doc = await twoVersions();
+    const slug = `${doc.slug}-fork`;
+    const forked = await fork(otherAuthor, doc.slug, { slug, title: 'My own path' });
+    expect(forked.statusCode).toBe(201);
+    expect(forked.headers.location).toBe(`/api/v1/roadmaps/${slug}?version=draft`);
+    const state = forked.json();
+    expect(state).toMatchObject({ slug, status: 'draft', publishedVersion: 0, hasDraft: true });
+    expect(forked.headers.etag).toBe(state.etag);
+    expect(state.document).toMatchObject({ slug, title: 'My own path', summary: 'Version two.' });
+    const ids = (d: RoadmapSource) => d.layers.flatMap((l) => l.steps.map((s) => s.id));
+    const slugs = (d: RoadmapSource) => d.layers.flatMap((l) => l.steps.map((s) => s.slug));
+    expect(slugs(state.document)).toEqual(slugs(doc));
+    for (const id of ids(state.document)) {
+      expect(id).toMatch(/^[a-z0-9]{6,32}$/);
+      expect(ids(doc)).not.toContain(id);
+    }
+    expect(state.document.milestones).toEqual(doc.milestones);
+
+    // The fork is its forker's: they edit and publish it; the original is untouched.
+    expect((await getDraft(otherAuthor, slug)).statusCode).toBe(200);
+    expect((await getDraft(author, slug)).statusCode).toBe(404);
+    expect((await publish(otherAuthor, slug)).json()).toMatchObject({ version: 1, outcome: 'created' });
+    const original = await t.app.inject({ url: `/api/v1/roadmaps/${doc.slug}` });
+    expect(original.json()).toMatchObject({ version: 2, title: doc.title });
+    // Bundled roadmaps fork too.
+    const bundled = await fork(author, 'backend-developer', { slug: `${slug}-be`, title: 'Backend, my way' });
+    expect(bundled.statusCode).toBe(201);
+  });
+
+  it('forkSource copies everything but the slug, the title and the step ids, and leaves the original', () => {
+    const original = roadmap();
+    const before = structuredClone(original);
+    let n = 0;
+    const copy = forkSource(original, { slug: 'copied', title: 'Copied' }, () => `fresh${++n}`);
+    expect(original).toEqual(before);
+    expect(copy.layers[0]!.steps.map((s) => s.id)).toEqual(['fresh1', 'fresh2']);
+    const strip = (d: RoadmapSource) => ({
+      ...d,
+      slug: '',
+      title: '',
+      layers: d.layers.map((l) => ({ ...l, steps: l.steps.map((s) => ({ ...s, id: '' })) })),
+    });
+    expect(strip(copy)).toEqual(strip(original));
+    expect(copy).toMatchObject({ slug: 'copied', title: 'Copied' });
+  });
+
+  it('refuses a fork with a taken or bad slug, of nothing published, and to learners', async () => {
+    const doc = await twoVersions();
+    const taken = await fork(author, doc.slug, { slug: doc.slug, title: 'Again' });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json().errors).toEqual([{ path: '/body/slug', message: 'is taken' }]);
+    const bad = await fork(author, doc.slug, { slug: 'Not A Slug', title: '' });
+    expect(bad.statusCode).toBe(400);
+    const paths = (bad.json().errors as { path: string }[]).map((e) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['/body/slug', '/body/title']));
+    const stray = await fork(author, doc.slug, { slug: `${doc.slug}-x`, title: 'X', steps: [] });
+    expect(stray.statusCode).toBe(400);
+    expect((await fork(author, 'no-such-roadmap', { slug: `${doc.slug}-y`, title: 'Y' })).statusCode).toBe(
+      404,
+    );
+    const unpublished = roadmap();
+    await create(author, unpublished);
+    const draftOnly = await fork(otherAuthor, unpublished.slug, { slug: `${doc.slug}-z`, title: 'Z' });
+    expect(draftOnly.statusCode).toBe(404);
+    expect((await fork(author, unpublished.slug, { slug: `${doc.slug}-w`, title: 'W' })).statusCode).toBe(
+      404,
+    );
+    expect((await fork(learner, doc.slug, { slug: `${doc.slug}-v`, title: 'V' })).statusCode).toBe(403);
+    expect((await fork(null, doc.slug, { slug: `${doc.slug}-u`, title: 'U' })).statusCode).toBe(401);
   });
 });
 
@@ -388,5 +614,87 @@ describe('Markdown from authors', () => {
     const res = await t.app.inject({ url: '/', headers: { accept: 'text/html' } });
     expect(res.headers['content-security-policy']).toMatch(/script-src 'self'(;|$)/);
     expect(res.headers['content-security-policy']).toMatch(/script-src-attr 'none'/);
+  });
+});
+
+describe('Markdown is rendered once, when written', () => {
+  it('refuses Markdown nested too deeply to render, at save time, naming the field', async () => {
+    const deep = `${'>'.repeat(4900)} too deep`;
+    const res = await create(author, roadmap({ intro: deep }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: '/body/intro', message: expect.stringMatching(/nests/) }),
+      ]),
+    );
+    const brackets = roadmap();
+    brackets.layers[0]!.steps[0]!.body = `${'['.repeat(3000)}x${']'.repeat(3000)}`;
+    const second = await create(author, brackets);
+    expect(second.statusCode).toBe(400);
+    expect(second.json().errors[0].path).toBe('/body/layers/0/steps/0/body');
+  });
+
+  it('stores the rendered HTML with the version, so readers never render', async () => {
+    const source = roadmap({ intro: 'Stored **once**.' });
+    expect((await create(author, source)).statusCode).toBe(201);
+    expect((await publish(author, source.slug)).statusCode).toBe(200);
+    const { roadmapVersions, roadmaps } = await import('../../db/schema.ts');
+    const [row] = await t.db.primary
+      .select({ rendered: roadmapVersions.rendered })
+      .from(roadmapVersions)
+      .innerJoin(roadmaps, eq(roadmaps.id, roadmapVersions.roadmapId))
+      .where(eq(roadmaps.slug, source.slug));
+    expect(row!.rendered!.introHtml).toBe('<p>Stored <strong>once</strong>.</p>');
+    // What readers get is what was stored: change the stored HTML and the document follows.
+    await t.db.primary
+      .update(roadmapVersions)
+      .set({ rendered: { ...row!.rendered!, introHtml: '<p>from storage</p>' } })
+      .where(
+        eq(
+          roadmapVersions.roadmapId,
+          (
+            await t.db.primary
+              .select({ id: roadmaps.id })
+              .from(roadmaps)
+              .where(eq(roadmaps.slug, source.slug))
+          )[0]!.id,
+        ),
+      );
+    await t.app.services.roadmaps.changed(source.slug);
+    const doc = (await t.app.inject({ url: `/api/v1/roadmaps/${source.slug}` })).json();
+    expect(doc.introHtml).toBe('<p>from storage</p>');
+  });
+
+  it('renders versions stored before rendering moved to write time, at start', async () => {
+    const source = roadmap({ intro: 'Old *version*.' });
+    await create(author, source);
+    await publish(author, source.slug);
+    const { roadmapVersions } = await import('../../db/schema.ts');
+    await t.db.primary.update(roadmapVersions).set({ rendered: null });
+    expect(await t.app.services.roadmaps.renderStoredVersions()).toBeGreaterThan(0);
+    expect(await t.app.services.roadmaps.renderStoredVersions()).toBe(0);
+    const doc = (await t.app.inject({ url: `/api/v1/roadmaps/${source.slug}` })).json();
+    expect(doc.introHtml).toBe('<p>Old <em>version</em>.</p>');
+  });
+
+  it('refuses NUL, unpaired surrogates and control characters in every text field', async () => {
+    const cases: [string, (s: RoadmapSource) => void][] = [
+      ['/body/title', (s) => (s.title = 'NUL \u0000')],
+      ['/body/summary', (s) => (s.summary = 'half \ud800 pair')],
+      ['/body/layers/0/steps/0/title', (s) => (s.layers[0]!.steps[0]!.title = 'bell \u0007')],
+      ['/body/layers/0/steps/0/body', (s) => (s.layers[0]!.steps[0]!.body = 'vertical tab \u000b')],
+      ['/body/faq/0/question', (s) => (s.faq[0]!.question = 'two\nlines')],
+      ['/body/comparisons/0/rows/0/1', (s) => (s.comparisons[0]!.rows[0]![1] = '\udfff')],
+    ];
+    for (const [path, change] of cases) {
+      const source = roadmap();
+      change(source);
+      const res = await create(author, source);
+      expect(res.statusCode, path).toBe(400);
+      expect(
+        res.json().errors.map((e: { path: string }) => e.path),
+        path,
+      ).toContain(path);
+    }
   });
 });

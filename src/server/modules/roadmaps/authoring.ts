@@ -3,26 +3,51 @@
 // through the same importer as the content files, so versions, step identity, rendering and
 // cache invalidation are one code path.
 //
-// Who may: an author edits the roadmaps they created; an admin edits any (bundled ones too);
-// learners get 403. The role is read from the database, not the access token, so a demotion
-// takes effect at once. A draft never published is 404 to everyone else, here and in every
-// public read (those show published versions only).
+// Forking copies a published roadmap into a new draft of the caller's own, under a new slug and
+// title. Step ids are global primary keys (steps.id) and never reused, so the copy gives every
+// step a fresh id: learners' progress on the original stays with the original.
+//
+// Who may is decided by the policies layer (policies/index.ts, `roadmap`): an author edits the
+// roadmaps they created; an admin edits any (bundled ones too); learners get 403. The role is
+// read from the database again here, not taken from the access token, so a demotion takes
+// effect at once. A draft never published is 404 to everyone else, here and in every public
+// read (those show published versions only).
 import type { Database } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
-import type { Role } from '../../db/schema.ts';
 import { AppError, notFound, type FieldError } from '../../http/errors.ts';
+import { authorize, type Actor as PolicyActor, type RoadmapSubject } from '../../policies/index.ts';
 import { etagMatches } from '../../http/etag.ts';
 import type { UserService } from '../users/service.ts';
 import * as repo from './repo.ts';
-import type { AuthoringState, RoadmapDocument, RoadmapSource } from './schemas.ts';
-import { toDocument, type RoadmapService } from './service.ts';
-import { validateRoadmapSource } from './validate.ts';
+import type { AuthoringState, ForkBody, RoadmapDocument, RoadmapSource } from './schemas.ts';
+import { MarkdownError } from './markdown.ts';
+import { renderSource, toDocument, type RoadmapService } from './service.ts';
+import { newStepId, validateRoadmapSource } from './validate.ts';
 
-export interface Actor {
-  userId: string;
-}
+/** The caller (null when anonymous): its role is read again from the database. */
+export type Actor = { userId: string } | null;
 
 const draftTag = (revision: number) => `"draft-${revision}"`;
+
+/**
+ * The source of a fork: the original with a new slug and title, and a fresh id for every step
+ * (milestones point at steps by slug, which the copy keeps). Pure; `id` is injectable for tests.
+ */
+export function forkSource(
+  original: RoadmapSource,
+  to: ForkBody,
+  id: () => string = newStepId,
+): RoadmapSource {
+  return {
+    ...structuredClone(original),
+    slug: to.slug,
+    title: to.title,
+    layers: original.layers.map((layer) => ({
+      ...structuredClone(layer),
+      steps: layer.steps.map((step) => ({ ...structuredClone(step), id: id() })),
+    })),
+  };
+}
 
 export function createAuthoringService(deps: {
   db: Database;
@@ -31,23 +56,48 @@ export function createAuthoringService(deps: {
 }) {
   const { db, users, roadmaps } = deps;
 
-  async function roleOf(actor: Actor): Promise<Role> {
+  /** The caller with the role their account has in the database now. */
+  async function fresh(actor: Actor): Promise<PolicyActor> {
+    if (!actor) return null;
     const user = await users.get(actor.userId).catch(() => undefined);
     if (!user) throw new AppError('unauthorized', 'The account no longer exists.');
-    if (user.role === 'learner') {
-      throw new AppError('forbidden', 'Writing roadmaps needs the author role; ask an admin.');
-    }
-    return user.role;
+    return { userId: user.id, role: user.role };
   }
 
-  /** The roadmap if this actor may edit it: 404 for drafts of others, 403 for published ones. */
-  async function editable(actor: Actor, slug: string): Promise<repo.AuthoredRow> {
-    const role = await roleOf(actor);
+  const WRITERS_ONLY = { forbidden: 'Writing roadmaps needs the author role; ask an admin.' };
+
+  /** Checks that the caller may write roadmaps at all (a new one of their own). */
+  async function writer(actor: Actor): Promise<PolicyActor> {
+    const who = await fresh(actor);
+    authorize(
+      who,
+      'create',
+      { kind: 'roadmap', ownerId: who?.userId ?? null, status: 'draft' },
+      WRITERS_ONLY,
+    );
+    return who;
+  }
+
+  const subject = (row: repo.AuthoredRow): RoadmapSubject => ({
+    kind: 'roadmap',
+    ownerId: row.ownerId,
+    status: row.status,
+  });
+
+  /** The roadmap if this actor may `action` it: 404 for what they may not see, 403 otherwise. */
+  async function editable(
+    actor: Actor,
+    slug: string,
+    action: 'update' | 'publish' | 'delete' | 'readDraft' | 'readVersion' = 'update',
+  ): Promise<repo.AuthoredRow> {
+    const who = await writer(actor);
     const row = await repo.findAuthored(db.primary, slug);
-    if (!row || row.status === 'deleted') throw notFound(`There is no roadmap "${slug}".`);
-    if (role === 'admin' || row.ownerId === actor.userId) return row;
-    if (row.status === 'draft') throw notFound(`There is no roadmap "${slug}".`);
-    throw new AppError('forbidden', 'Only its author or an admin can change this roadmap.');
+    if (!row) throw notFound(`There is no roadmap "${slug}".`);
+    authorize(who, action, subject(row), {
+      notFound: `There is no roadmap "${slug}".`,
+      forbidden: 'Only its author or an admin can change this roadmap.',
+    });
+    return row;
   }
 
   /** Every problem of a document at once, as pointers into the request body. */
@@ -89,10 +139,25 @@ export function createAuthoringService(deps: {
     };
   }
 
+  /** Inserts a checked source as a new draft owned by `who`; a taken slug is 409 naming the field. */
+  async function insert(who: NonNullable<PolicyActor>, source: RoadmapSource): Promise<AuthoringState> {
+    try {
+      await repo.insertDraft(db.primary, { source, ownerId: who.userId });
+    } catch (err) {
+      if (isUniqueViolation(err, 'roadmaps_slug_key')) {
+        throw new AppError('conflict', `The slug "${source.slug}" is taken; choose another.`, {
+          errors: [{ path: '/body/slug', message: 'is taken' }],
+        });
+      }
+      throw err;
+    }
+    return state((await repo.findAuthored(db.primary, source.slug))!);
+  }
+
   return {
     async list(actor: Actor) {
-      const role = await roleOf(actor);
-      const rows = await repo.listAuthored(db.primary, role === 'admin' ? null : actor.userId);
+      const who = (await writer(actor))!;
+      const rows = await repo.listAuthored(db.primary, who.role === 'admin' ? null : who.userId);
       return {
         items: rows.map((r) => ({
           slug: r.slug,
@@ -106,23 +171,37 @@ export function createAuthoringService(deps: {
     },
 
     async create(actor: Actor, body: unknown): Promise<AuthoringState> {
-      await roleOf(actor);
-      const source = await check(body, null);
-      try {
-        await repo.insertDraft(db.primary, { source, ownerId: actor.userId });
-      } catch (err) {
-        if (isUniqueViolation(err, 'roadmaps_slug_key')) {
-          throw new AppError('conflict', `The slug "${source.slug}" is taken; choose another.`, {
-            errors: [{ path: '/body/slug', message: 'is taken' }],
-          });
-        }
-        throw err;
-      }
-      return state((await repo.findAuthored(db.primary, source.slug))!);
+      const who = (await writer(actor))!;
+      return insert(who, await check(body, null));
+    },
+
+    /** A new draft of the caller's own from the published version of `slug` (fresh step ids). */
+    async fork(actor: Actor, slug: string, to: ForkBody): Promise<AuthoringState> {
+      const who = (await writer(actor))!;
+      const row = await repo.findAuthored(db.primary, slug);
+      const missing = `No published roadmap is called "${slug}".`;
+      if (!row?.published) throw notFound(missing);
+      authorize(who, 'fork', subject(row), { notFound: missing });
+      return insert(who, await check(forkSource(row.published, to), null));
+    },
+
+    /** The authored source of one published version (its editors only; 404 to everyone else). */
+    async version(actor: Actor, slug: string, version: number) {
+      if (!actor) throw new AppError('unauthorized', 'Sign in to read an old version.');
+      const row = await editable(actor, slug, 'readVersion');
+      const found = await repo.findVersion(db.primary, row.id, version);
+      if (!found) throw notFound(`"${slug}" has no version ${version}.`);
+      return {
+        slug: row.slug,
+        version: found.version,
+        createdAt: found.createdAt.toISOString(),
+        document: found.document,
+      };
     },
 
     async getDraft(actor: Actor, slug: string): Promise<AuthoringState> {
-      return state(await editable(actor, slug));
+      if (!actor) throw new AppError('unauthorized', 'Sign in to read a draft.');
+      return state(await editable(actor, slug, 'readDraft'));
     },
 
     async replaceDraft(
@@ -169,14 +248,42 @@ export function createAuthoringService(deps: {
     },
 
     async publish(actor: Actor, slug: string) {
-      const row = await editable(actor, slug);
+      const row = await editable(actor, slug, 'publish');
       const source = row.draft ?? row.published;
       if (!source) throw new AppError('conflict', 'There is nothing to publish yet.');
       return roadmaps.importSource(source, { draftRevision: row.draftRevision });
     },
 
+    /**
+     * Gives a roadmap a new address; the old one answers 301 to it from then on (readers, shared
+     * links, bookmarks). Bundled roadmaps take their slug from their file, so they are renamed
+     * there, not here.
+     */
+    async rename(actor: Actor, slug: string, to: string): Promise<AuthoringState> {
+      const row = await editable(actor, slug, 'update');
+      if (row.ownerId === null) {
+        throw new AppError(
+          'conflict',
+          'This roadmap comes from a content file, which gives its slug: it cannot be renamed here.',
+        );
+      }
+      if (to === slug) return state(row);
+      try {
+        await repo.rename(db.primary, { id: row.id, from: slug, to });
+      } catch (err) {
+        if (isUniqueViolation(err, 'roadmaps_slug_key')) {
+          throw new AppError('conflict', `The slug "${to}" is taken; choose another.`, {
+            errors: [{ path: '/body/slug', message: 'is taken' }],
+          });
+        }
+        throw err;
+      }
+      await Promise.all([roadmaps.changed(slug), roadmaps.changed(to)]);
+      return state((await repo.findAuthored(db.primary, to))!);
+    },
+
     async remove(actor: Actor, slug: string): Promise<void> {
-      const row = await editable(actor, slug);
+      const row = await editable(actor, slug, 'delete');
       await repo.markDeleted(db.primary, row.id);
       await roadmaps.changed(slug);
     },
@@ -190,17 +297,43 @@ export function createAuthoringService(deps: {
 
     /** The reader's document a draft would make, without saving anything (the editor's preview). */
     async preview(actor: Actor, body: unknown): Promise<RoadmapDocument> {
-      await roleOf(actor);
+      await writer(actor);
       const errors = validateRoadmapSource(body).map((e) => ({ ...e, path: `/body${e.path}` }));
       if (errors.length > 0)
         throw new AppError('validation', `The roadmap has ${errors.length} problem(s).`, { errors });
+      let rendered;
+      try {
+        rendered = renderSource(body as RoadmapSource);
+      } catch (err) {
+        if (err instanceof MarkdownError) throw new AppError('validation', err.message, { cause: err });
+        throw err;
+      }
       return toDocument({
         slug: (body as RoadmapSource).slug,
         status: 'draft',
         version: 1,
         updatedAt: new Date(),
         source: body as RoadmapSource,
+        rendered,
       });
+    },
+
+    /** Roadmaps the user owns, with drafts and every published version (the export). */
+    async exportRows(userId: string) {
+      const rows = await repo.exportOwned(db.primary, userId);
+      return rows.map((r) => ({
+        slug: r.slug,
+        status: r.status,
+        publishedVersion: r.currentVersion,
+        draft: r.draft,
+        createdAt: r.createdAt.toISOString(),
+        updatedAt: r.updatedAt.toISOString(),
+        versions: r.versions.map((v) => ({
+          version: v.version,
+          createdAt: v.createdAt.toISOString(),
+          document: v.document,
+        })),
+      }));
     },
   };
 }

@@ -1,8 +1,15 @@
 // SQL for the roadmaps domain, through Drizzle. Reads take the replica handle, writes the
 // primary; the service decides which. Nothing here knows about HTTP or caching.
 import { and, asc, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { roadmaps, roadmapVersions, steps } from '../../db/schema.ts';
+import { queryRows, type Db } from '../../db/client.ts';
+import {
+  roadmapSlugs,
+  roadmaps,
+  roadmapVersions,
+  steps,
+  type RenderedHtml,
+  type StepCheck,
+} from '../../db/schema.ts';
 import type { RoadmapSource } from './schemas.ts';
 
 export interface StoredVersion {
@@ -11,6 +18,8 @@ export interface StoredVersion {
   version: number;
   updatedAt: Date;
   source: RoadmapSource;
+  /** The Markdown fields rendered when the version was written (null: not yet backfilled). */
+  rendered: RenderedHtml | null;
 }
 
 export async function findCurrentVersion(db: Db, slug: string): Promise<StoredVersion | undefined> {
@@ -21,6 +30,7 @@ export async function findCurrentVersion(db: Db, slug: string): Promise<StoredVe
       version: roadmapVersions.version,
       updatedAt: roadmapVersions.createdAt,
       source: roadmapVersions.document,
+      rendered: roadmapVersions.rendered,
     })
     .from(roadmaps)
     .innerJoin(
@@ -89,6 +99,7 @@ export async function findLiveStep(db: Db, roadmapSlug: string, stepSlug: string
       resources: steps.resources,
       body: steps.body,
       bodyHtml: steps.bodyHtml,
+      checks: steps.checks,
     })
     .from(steps)
     .innerJoin(roadmaps, eq(roadmaps.id, steps.roadmapId))
@@ -101,6 +112,66 @@ export async function findLiveStep(db: Db, roadmapSlug: string, stepSlug: string
       ),
     );
   return row;
+}
+
+/**
+ * The live slug of a step that a published version of this roadmap once called `oldSlug`
+ * (the step id is what stays; a rename changes only its slug), newest version first.
+ */
+export async function findRenamedStep(db: Db, roadmapSlug: string, oldSlug: string) {
+  const rows = await queryRows<{ slug: string }>(
+    db,
+    sql`
+    select ${steps.slug} as slug
+    from ${roadmapVersions} v
+    join ${roadmaps} r on r.id = v.roadmap_id
+    cross join lateral jsonb_array_elements(v.document -> 'layers') as layer
+    cross join lateral jsonb_array_elements(layer -> 'steps') as old
+    join ${steps} on ${steps.id} = old ->> 'id' and ${steps.retiredAt} is null
+    where r.slug = ${roadmapSlug} and r.status = 'published' and old ->> 'slug' = ${oldSlug}
+      and ${steps.slug} <> ${oldSlug}
+    order by v.version desc
+    limit 1`,
+  );
+  return rows[0]?.slug;
+}
+
+/** The live slug of the published roadmap that had `oldSlug` before a rename. */
+export async function findRenamedRoadmap(db: Db, oldSlug: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ slug: roadmaps.slug })
+    .from(roadmapSlugs)
+    .innerJoin(roadmaps, eq(roadmaps.id, roadmapSlugs.roadmapId))
+    .where(and(eq(roadmapSlugs.slug, oldSlug), eq(roadmaps.status, 'published')));
+  return row?.slug;
+}
+
+/**
+ * Gives a roadmap a new slug in one transaction: the row, its draft and its current version's
+ * document say the new one (earlier versions keep the slug they were published under), and the
+ * old slug is kept as a redirect. Renaming back to an old slug drops that redirect. A slug taken
+ * by another roadmap fails on `roadmaps_slug_key`.
+ */
+export async function rename(db: Db, input: { id: string; from: string; to: string }): Promise<void> {
+  const to = sql`to_jsonb(${input.to}::text)`;
+  await db.transaction(async (tx) => {
+    await tx
+      .update(roadmaps)
+      .set({
+        slug: input.to,
+        draft: sql`case when ${roadmaps.draft} is null then null else jsonb_set(${roadmaps.draft}, '{slug}', ${to}) end`,
+        updatedAt: new Date(),
+      })
+      .where(eq(roadmaps.id, input.id));
+    await tx.execute(sql`
+      update roadmap_versions v set document = jsonb_set(v.document, '{slug}', ${to})
+      from roadmaps r where r.id = v.roadmap_id and r.id = ${input.id} and v.version = r.current_version`);
+    await tx.delete(roadmapSlugs).where(eq(roadmapSlugs.slug, input.to));
+    await tx
+      .insert(roadmapSlugs)
+      .values({ slug: input.from, roadmapId: input.id })
+      .onConflictDoUpdate({ target: roadmapSlugs.slug, set: { roadmapId: input.id, renamedAt: new Date() } });
+  });
 }
 
 export interface SearchRow {
@@ -166,6 +237,7 @@ export interface StepRow {
   position: number;
   estimatedHours: number;
   resources: { title: string; url: string; kind: string }[];
+  checks: StepCheck[];
 }
 
 /**
@@ -179,6 +251,7 @@ export async function publishVersion(
   input: {
     source: RoadmapSource;
     contentHash: string;
+    rendered: RenderedHtml;
     steps: StepRow[];
     /** Publishing an author's draft: the draft revision it must still be, cleared in the same transaction. */
     draftRevision?: number;
@@ -242,6 +315,7 @@ export async function publishVersion(
       version: roadmap.version,
       document: source,
       contentHash: input.contentHash,
+      rendered: input.rendered,
       createdAt: now,
     });
 
@@ -276,6 +350,7 @@ export async function publishVersion(
           position: sql`excluded.position`,
           estimatedHours: sql`excluded.estimated_hours`,
           resources: sql`excluded.resources`,
+          checks: sql`excluded.checks`,
           retiredAt: null,
           updatedAt: now,
         },
@@ -403,6 +478,19 @@ export async function listVersions(db: Db, roadmapId: string) {
     .orderBy(desc(roadmapVersions.version));
 }
 
+/** One published version's authored source, or undefined when the roadmap has no such version. */
+export async function findVersion(db: Db, roadmapId: string, version: number) {
+  const [row] = await db
+    .select({
+      version: roadmapVersions.version,
+      createdAt: roadmapVersions.createdAt,
+      document: roadmapVersions.document,
+    })
+    .from(roadmapVersions)
+    .where(and(eq(roadmapVersions.roadmapId, roadmapId), eq(roadmapVersions.version, version)));
+  return row;
+}
+
 /** Roadmaps an author may edit (all for admins), deleted ones left out. */
 export async function listAuthored(db: Db, ownerId: string | null) {
   const conditions = [sql`${roadmaps.status} <> 'deleted'`];
@@ -429,4 +517,59 @@ export async function foreignStepIds(db: Db, roadmapId: string | null, ids: stri
     .from(steps)
     .where(inArray(steps.id, ids));
   return rows.filter((r) => r.roadmapId !== roadmapId).map((r) => r.id);
+}
+
+/** Every roadmap a user owns with its draft and every published version (the user's export). */
+export async function exportOwned(db: Db, ownerId: string) {
+  const owned = await db
+    .select({
+      id: roadmaps.id,
+      slug: roadmaps.slug,
+      status: roadmaps.status,
+      currentVersion: roadmaps.currentVersion,
+      draft: roadmaps.draft,
+      createdAt: roadmaps.createdAt,
+      updatedAt: roadmaps.updatedAt,
+    })
+    .from(roadmaps)
+    .where(eq(roadmaps.ownerId, ownerId))
+    .orderBy(roadmaps.slug);
+  if (owned.length === 0) return [];
+  const versions = await db
+    .select({
+      roadmapId: roadmapVersions.roadmapId,
+      version: roadmapVersions.version,
+      createdAt: roadmapVersions.createdAt,
+      document: roadmapVersions.document,
+    })
+    .from(roadmapVersions)
+    .where(
+      inArray(
+        roadmapVersions.roadmapId,
+        owned.map((r) => r.id),
+      ),
+    )
+    .orderBy(roadmapVersions.version);
+  return owned.map(({ id, ...r }) => ({ ...r, versions: versions.filter((v) => v.roadmapId === id) }));
+}
+
+/** Versions whose Markdown was never rendered, or by an older renderer (filled in at start). */
+export async function versionsToRender(db: Db, renderer: string) {
+  return db
+    .select({
+      roadmapId: roadmapVersions.roadmapId,
+      version: roadmapVersions.version,
+      document: roadmapVersions.document,
+    })
+    .from(roadmapVersions)
+    .where(
+      sql`${roadmapVersions.rendered} is null or ${roadmapVersions.rendered}->>'renderer' <> ${renderer}`,
+    );
+}
+
+export async function setRendered(db: Db, roadmapId: string, version: number, rendered: RenderedHtml) {
+  await db
+    .update(roadmapVersions)
+    .set({ rendered })
+    .where(and(eq(roadmapVersions.roadmapId, roadmapId), eq(roadmapVersions.version, version)));
 }

@@ -18,9 +18,9 @@ export const StepId = Type.String({
     "The step's stable identity: a short random string written once in the content file and never reused. Progress refers to it, so renaming or moving a step keeps learners' work.",
 });
 const Text = (maxLength: number, description?: string) =>
-  Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
+  Type.String({ format: 'line', minLength: 1, maxLength, ...(description ? { description } : {}) });
 const Markdown = (maxLength: number, description: string) =>
-  Type.String({ minLength: 1, maxLength, description: `${description} (Markdown).` });
+  Type.String({ format: 'text', minLength: 1, maxLength, description: `${description} (Markdown).` });
 
 export const RESOURCE_KINDS = ['docs', 'article', 'video', 'course', 'book', 'tool', 'practice'] as const;
 // The source shape has no `$id`: it is embedded in request bodies, where Ajv would refuse a
@@ -45,6 +45,12 @@ const EstimatedHours = Type.Number({
   description: 'Hours a learner typically spends on it.',
 });
 
+const checkProperties = {
+  question: Markdown(1000, 'What the learner is asked'),
+  answer: Markdown(4000, 'What a good answer says, shown after the learner has tried'),
+};
+const CheckSource = Type.Object(checkProperties, { additionalProperties: false });
+
 // ---------------------------------------------------------------------------------------------
 // What authors write
 
@@ -58,6 +64,12 @@ export const StepSource = Type.Object(
     estimatedHours: EstimatedHours,
     body: Markdown(20_000, 'What the step covers and why it matters'),
     resources: Type.Array(ResourceSource, { minItems: 1, maxItems: 30 }),
+    checks: Type.Optional(
+      Type.Array(CheckSource, {
+        maxItems: 10,
+        description: 'Check questions for spaced review: a learner who marked the step done is asked them.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -218,6 +230,16 @@ export const RoadmapList = Type.Object(
 );
 export type RoadmapList = Static<typeof RoadmapList>;
 
+export const Check = Type.Object(
+  {
+    ...checkProperties,
+    questionHtml: Type.String({ description: '`question` rendered to sanitized HTML.' }),
+    answerHtml: Type.String({ description: '`answer` rendered to sanitized HTML.' }),
+  },
+  { $id: 'Check', additionalProperties: false },
+);
+export type Check = Static<typeof Check>;
+
 export const StepDetail = Type.Object(
   {
     id: StepId,
@@ -232,6 +254,7 @@ export const StepDetail = Type.Object(
     resources: Type.Array(ref(Resource)),
     body: Type.String({ description: 'Markdown.' }),
     bodyHtml: Type.String({ description: '`body` rendered to sanitized HTML.' }),
+    checks: Type.Array(ref(Check), { description: 'Check questions for review (may be empty).' }),
   },
   { $id: 'StepDetail', additionalProperties: false },
 );
@@ -260,6 +283,7 @@ export const SearchResults = Type.Object(
 // Requests
 
 const Query = Type.String({
+  format: 'line',
   minLength: 1,
   maxLength: 200,
   description: 'Words to look for; quotes, `or` and `-word` work as on a web search engine.',
@@ -268,7 +292,9 @@ const Query = Type.String({
 export const ListQuery = Type.Object(
   {
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size, 1..100.' }),
-    cursor: Type.Optional(Type.String({ maxLength: 200, description: '`nextCursor` of the previous page.' })),
+    cursor: Type.Optional(
+      Type.String({ format: 'line', maxLength: 200, description: '`nextCursor` of the previous page.' }),
+    ),
     q: Type.Optional(Query),
   },
   { additionalProperties: false },
@@ -294,6 +320,7 @@ export const roadmapSchemas = [
   RoadmapDocument,
   RoadmapListItem,
   RoadmapList,
+  Check,
   StepDetail,
   SearchResult,
   SearchResults,
@@ -303,11 +330,14 @@ export const roadmapSchemas = [
 // Authoring
 
 /** What authors send and edit: the same shape as the files in content/roadmaps. */
-export const RoadmapSourceBody = Type.Unsafe<RoadmapSource>({
+/** The authored shape as a named component (`RoadmapSource`) for bodies and AuthoringState. */
+export const NamedRoadmapSource = Type.Unsafe<RoadmapSource>({
   ...RoadmapSource,
+  $id: 'RoadmapSource',
   description:
     'A whole roadmap as authored — the same document as a file in content/roadmaps. Every step needs a permanent `id` (6–32 lower-case letters and digits), written once and never reused.',
 });
+export const RoadmapSourceBody = ref(NamedRoadmapSource);
 
 export const AuthoringState = Type.Object(
   {
@@ -318,10 +348,7 @@ export const AuthoringState = Type.Object(
     publishedVersion: Type.Integer({ description: 'The version readers see; 0 before the first publish.' }),
     hasDraft: Type.Boolean({ description: 'Whether the draft differs from what readers see.' }),
     etag: Type.String({ description: 'Send it as If-Match with PUT.' }),
-    document: Type.Unsafe<RoadmapSource>({
-      type: 'object',
-      description: 'The draft (or, without one, the published source).',
-    }),
+    document: ref(NamedRoadmapSource),
   },
   { $id: 'AuthoringState', additionalProperties: false },
 );
@@ -364,6 +391,43 @@ export const VersionList = Type.Object(
   { $id: 'VersionList', additionalProperties: false },
 );
 
+export const RenameBody = Type.Object({ slug: Slug }, { additionalProperties: false });
+
+export const VersionParams = Type.Object(
+  {
+    slug: Slug,
+    version: Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'A published version number.' }),
+  },
+  { additionalProperties: false },
+);
+
+export const VersionSource = Type.Object(
+  {
+    slug: Slug,
+    version: Type.Integer({ minimum: 1 }),
+    createdAt: Timestamp,
+    document: ref(NamedRoadmapSource),
+  },
+  {
+    $id: 'VersionSource',
+    additionalProperties: false,
+    description: 'The authored source of one published version, as it was published.',
+  },
+);
+
+export const ForkBody = Type.Object(
+  {
+    slug: Slug,
+    title: Text(200, 'The title of the new roadmap'),
+  },
+  {
+    $id: 'ForkBody',
+    additionalProperties: false,
+    description: 'The new roadmap’s address (`slug`) and title; everything else is copied.',
+  },
+);
+export type ForkBody = Static<typeof ForkBody>;
+
 export const DocumentQuery = Type.Object(
   {
     version: Type.Optional(
@@ -375,4 +439,12 @@ export const DocumentQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const authoringSchemas = [AuthoringState, AuthoredList, PublishResult, VersionList];
+export const authoringSchemas = [
+  NamedRoadmapSource,
+  AuthoringState,
+  AuthoredList,
+  PublishResult,
+  VersionList,
+  VersionSource,
+  ForkBody,
+];

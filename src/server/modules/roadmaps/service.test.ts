@@ -78,9 +78,15 @@ describe('importing roadmap content', () => {
       .from(steps)
       .where(sql`${steps.id} = 'h5xatz8fnx'`);
     expect(retired).toEqual([{ id: 'h5xatz8fnx', retiredAt: expect.any(Date) }]);
-    expect((await t.app.inject({ url: '/api/v1/roadmaps/git-essentials/steps/remotes' })).statusCode).toBe(
-      404,
-    );
+    // Old addresses follow the step id: "remotes" is now called "pull-requests", and the first
+    // step's old slug leads to its new one.
+    const renamed = await t.app.inject({ url: '/api/v1/roadmaps/git-essentials/steps/remotes' });
+    expect([renamed.statusCode, renamed.headers.location]).toEqual([
+      301,
+      '/api/v1/roadmaps/git-essentials/steps/pull-requests',
+    ]);
+    const firstOld = await t.app.inject({ url: '/api/v1/roadmaps/git-essentials/steps/commits-and-history' });
+    expect(firstOld.headers.location).toBe('/api/v1/roadmaps/git-essentials/steps/recording-changes');
     const moved = await t.app.inject({ url: '/api/v1/roadmaps/git-essentials/steps/pull-requests' });
     expect(moved.json()).toMatchObject({ id: '0k29hjf8rd', title: 'Remotes, push and pull' });
   });

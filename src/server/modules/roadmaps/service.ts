@@ -2,12 +2,13 @@
 // stored source, keeps their serialized bytes and ETag in the cache, pages lists by keyset
 // cursors, and imports content as new versions only when it actually changed.
 import { createHash } from 'node:crypto';
-import { decodeCursor, encodeCursor } from '../../http/cursor.ts';
+import { cursorFields, decodeCursor, encodeCursor } from '../../http/cursor.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import type { Database } from '../../db/client.ts';
 import type { Cache } from '../../infra/cache.ts';
 import type { PubSub } from '../../infra/pubsub.ts';
-import { RENDERER_VERSION, renderMarkdown } from './markdown.ts';
+import type { RenderedHtml } from '../../db/schema.ts';
+import { MarkdownError, RENDERER_VERSION, renderMarkdown } from './markdown.ts';
 import * as repo from './repo.ts';
 import type { RoadmapDocument, RoadmapList, RoadmapSource, SearchResult, StepDetail } from './schemas.ts';
 
@@ -52,11 +53,16 @@ export function createRoadmapService(deps: { db: Database; cache: Cache; pubsub?
   // kept beside it, keyed by the entry itself, and go when the entry goes.
   const encoded = new WeakMap<SerializedDocument, DocumentBytes>();
 
-  async function getDocument(slug: string): Promise<DocumentBytes> {
+  /** The published document; a slug the roadmap had before a rename answers where it is now. */
+  async function getDocument(slug: string): Promise<DocumentBytes | { movedTo: string }> {
     let serialized = await cache.get<SerializedDocument>(documentKey(slug));
     if (!serialized) {
       const stored = await repo.findCurrentVersion(db.replica, slug);
-      if (!stored) throw notFound(`No published roadmap is called "${slug}".`);
+      if (!stored) {
+        const movedTo = await renamedTo(slug);
+        if (movedTo) return { movedTo };
+        throw notFound(`No published roadmap is called "${slug}".`);
+      }
       const body = JSON.stringify(toDocument(stored));
       serialized = { etag: entityTag(stored.version, body), body };
       await cache.set(documentKey(slug), serialized, DOCUMENT_TTL_SECONDS);
@@ -69,13 +75,18 @@ export function createRoadmapService(deps: { db: Database; cache: Cache; pubsub?
     return bytes;
   }
 
+  /** Where a roadmap renamed away from `slug` lives now (undefined: it never had that slug). */
+  async function renamedTo(slug: string): Promise<string | undefined> {
+    return repo.findRenamedRoadmap(db.replica, slug);
+  }
+
   async function list(query: { limit: number; cursor?: string | undefined; q?: string | undefined }) {
     const afterSlug =
       query.cursor === undefined
         ? undefined
         : decodeCursor(query.cursor, (v) => {
             const after = (v as { after?: unknown } | null)?.after;
-            return typeof after === 'string' && after.length > 0 ? after : undefined;
+            return cursorFields.text(after, 80) ? after : undefined;
           });
     // One extra row tells whether another page follows, without a count query.
     const rows = await repo.listPublished(db.replica, { limit: query.limit + 1, afterSlug, q: query.q });
@@ -88,9 +99,22 @@ export function createRoadmapService(deps: { db: Database; cache: Cache; pubsub?
     return result;
   }
 
-  async function getStep(slug: string, stepSlug: string): Promise<StepDetail> {
+  /**
+   * One step. A slug the step had in an earlier version, or a slug its roadmap had before a
+   * rename, answers the step's current address to redirect to.
+   */
+  async function getStep(
+    slug: string,
+    stepSlug: string,
+  ): Promise<StepDetail | { movedTo: { roadmapSlug: string; stepSlug: string } }> {
     const row = await repo.findLiveStep(db.replica, slug, stepSlug);
-    if (!row) throw notFound(`The roadmap "${slug}" has no published step "${stepSlug}".`);
+    if (!row) {
+      const renamed = await repo.findRenamedStep(db.replica, slug, stepSlug);
+      if (renamed) return { movedTo: { roadmapSlug: slug, stepSlug: renamed } };
+      const roadmap = await renamedTo(slug);
+      if (roadmap) return { movedTo: { roadmapSlug: roadmap, stepSlug } };
+      throw notFound(`The roadmap "${slug}" has no published step "${stepSlug}".`);
+    }
     const { layerSlug, layerTitle, ...step } = row;
     return { ...step, layer: { slug: layerSlug, title: layerTitle } } as StepDetail;
   }
@@ -122,10 +146,14 @@ export function createRoadmapService(deps: { db: Database; cache: Cache; pubsub?
       result = await repo.publishVersion(db.primary, {
         source,
         contentHash: hashSource(source),
+        rendered: renderSource(source),
         steps: stepRows(source),
         ...(options.draftRevision !== undefined ? { draftRevision: options.draftRevision } : {}),
       });
     } catch (err) {
+      if (err instanceof MarkdownError) {
+        throw new AppError('validation', err.message, { cause: err });
+      }
       if (err instanceof repo.StepIdTakenError) {
         throw new AppError('conflict', `The step id "${err.stepId}" already belongs to another roadmap.`, {
           cause: err,
@@ -151,7 +179,30 @@ export function createRoadmapService(deps: { db: Database; cache: Cache; pubsub?
     return repo.findIds(db.replica, roadmapSlug, stepSlug);
   }
 
-  return { getDocument, list, getStep, search, importSource, findIds, changed, ready: subscribed };
+  /**
+   * Renders the Markdown of versions stored before rendering moved to write time (or by an
+   * older renderer), so that no read renders. Run at start; returns how many it rendered.
+   */
+  async function renderStoredVersions(): Promise<number> {
+    const pending = await repo.versionsToRender(db.primary, RENDERER_VERSION);
+    for (const v of pending)
+      await repo.setRendered(db.primary, v.roadmapId, v.version, renderSource(v.document));
+    if (pending.length > 0) await cache.deletePrefix('roadmaps:v1:doc:');
+    return pending.length;
+  }
+
+  return {
+    getDocument,
+    renamedTo,
+    list,
+    getStep,
+    search,
+    importSource,
+    findIds,
+    changed,
+    renderStoredVersions,
+    ready: subscribed,
+  };
 }
 
 export type RoadmapService = ReturnType<typeof createRoadmapService>;
@@ -159,6 +210,9 @@ export type RoadmapService = ReturnType<typeof createRoadmapService>;
 /** The reader's document: the source plus version, positions, counts and rendered Markdown. */
 export function toDocument(stored: repo.StoredVersion): RoadmapDocument {
   const { source } = stored;
+  // Rendered when the version was written; only a version the start-up backfill has not
+  // reached yet (another process wrote it) is rendered here, once, into the cached document.
+  const rendered = stored.rendered ?? renderSource(source);
   let position = 0;
   let stepCount = 0;
   let requiredStepCount = 0;
@@ -188,7 +242,7 @@ export function toDocument(stored: repo.StoredVersion): RoadmapDocument {
     title: source.title,
     summary: source.summary,
     intro: source.intro,
-    introHtml: renderMarkdown(source.intro),
+    introHtml: rendered.introHtml,
     version: stored.version,
     updatedAt: stored.updatedAt.toISOString(),
     status: stored.status === 'published' ? 'published' : 'draft',
@@ -196,10 +250,20 @@ export function toDocument(stored: repo.StoredVersion): RoadmapDocument {
     requiredStepCount,
     estimatedHours,
     layers,
-    milestones: source.milestones.map((m) => ({ ...m, descriptionHtml: renderMarkdown(m.description) })),
+    milestones: source.milestones.map((m, i) => ({ ...m, descriptionHtml: rendered.milestones[i] ?? '' })),
     comparisons: source.comparisons,
-    faq: source.faq.map((f) => ({ ...f, answerHtml: renderMarkdown(f.answer) })),
+    faq: source.faq.map((f, i) => ({ ...f, answerHtml: rendered.faq[i] ?? '' })),
     callToAction: source.callToAction,
+  };
+}
+
+/** The document-level Markdown of a source, rendered and sanitized (at write time). */
+export function renderSource(source: RoadmapSource): RenderedHtml {
+  return {
+    renderer: RENDERER_VERSION,
+    introHtml: renderMarkdown(source.intro),
+    milestones: source.milestones.map((m) => renderMarkdown(m.description)),
+    faq: source.faq.map((f) => renderMarkdown(f.answer)),
   };
 }
 
@@ -219,6 +283,11 @@ function stepRows(source: RoadmapSource): repo.StepRow[] {
       position: ++position,
       estimatedHours: step.estimatedHours,
       resources: step.resources,
+      checks: (step.checks ?? []).map((c) => ({
+        ...c,
+        questionHtml: renderMarkdown(c.question),
+        answerHtml: renderMarkdown(c.answer),
+      })),
     })),
   );
 }

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDirs } from '../../../../test/helpers/temp.ts';
 import { readContentDir } from './files.ts';
 import type { RoadmapSource } from './schemas.ts';
 import { validateRoadmapSource } from './validate.ts';
@@ -91,8 +91,9 @@ describe('validateRoadmapSource', () => {
 });
 
 describe('readContentDir', () => {
+  const tempDir = tempDirs('waymark-content-');
   async function dirWith(files: Record<string, string>) {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'waymark-content-'));
+    const dir = await tempDir();
     for (const [name, text] of Object.entries(files)) await writeFile(path.join(dir, name), text);
     return dir;
   }

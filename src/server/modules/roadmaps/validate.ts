@@ -4,6 +4,7 @@
 import { randomInt } from 'node:crypto';
 import { Value } from 'typebox/value';
 import type { FieldError } from '../../http/errors.ts';
+import { markdownProblem } from './markdown.ts';
 import { RoadmapSource } from './schemas.ts';
 
 interface TypeBoxError {
@@ -93,6 +94,22 @@ function checkRules(doc: unknown): FieldError[] {
       });
     }
   });
+
+  // Markdown fields: each must render (no nesting deep enough to break the renderer).
+  const markdown = (value: unknown, path: string) => {
+    const problem = typeof value === 'string' ? markdownProblem(value) : undefined;
+    if (problem) errors.push({ path, message: problem });
+  };
+  markdown(field(doc, 'intro'), '/intro');
+  asArray(field(doc, 'layers')).forEach((layer, li) =>
+    asArray(field(layer, 'steps')).forEach((step, si) => {
+      markdown(field(step, 'body'), `/layers/${li}/steps/${si}/body`);
+    }),
+  );
+  asArray(field(doc, 'milestones')).forEach((m, mi) =>
+    markdown(field(m, 'description'), `/milestones/${mi}/description`),
+  );
+  asArray(field(doc, 'faq')).forEach((f, fi) => markdown(field(f, 'answer'), `/faq/${fi}/answer`));
 
   const comparisonSlug = firstSeen('comparison slug');
   asArray(field(doc, 'comparisons')).forEach((table, ti) => {

@@ -1,7 +1,7 @@
 // SQL for user accounts.
-import { eq } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { outbox, users, type Role } from '../../db/schema.ts';
+import { outbox, roadmaps, users, type Role } from '../../db/schema.ts';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -44,10 +44,12 @@ export async function update(
       | 'timezone'
       | 'dailyGoalMinutes'
       | 'publicProfile'
+      | 'streakFreezes'
       | 'handle'
       | 'role'
       | 'passwordHash'
       | 'emailVerifiedAt'
+      | 'email'
     >
   >,
 ): Promise<UserRow | undefined> {
@@ -60,14 +62,37 @@ export async function update(
 }
 
 /**
- * Deletes the account and everything it owns in one transaction: the user row (progress, study
- * sessions, sessions, tokens and identities go with it by cascade) and mail kept for its address.
+ * Deletes the account and everything it owns in one transaction: roadmaps it never published
+ * (and its unpublished edits of the ones it did — those stay published, owned by nobody, for
+ * admins to look after), the user row (progress, study sessions, sessions, tokens and identities
+ * go with it by cascade) and mail kept for its address.
  */
 export async function remove(db: Db, id: string): Promise<boolean> {
   return db.transaction(async (tx) => {
+    await tx.delete(roadmaps).where(and(eq(roadmaps.ownerId, id), eq(roadmaps.status, 'draft')));
+    await tx.update(roadmaps).set({ draft: null }).where(eq(roadmaps.ownerId, id));
     const [row] = await tx.delete(users).where(eq(users.id, id)).returning({ email: users.email });
     if (!row) return false;
     await tx.delete(outbox).where(eq(outbox.to, row.email));
     return true;
   });
+}
+
+/** A page of accounts in email order, optionally those whose email or name contains `q`. */
+export async function list(
+  db: Db,
+  query: { limit: number; afterEmail?: string | undefined; q?: string | undefined },
+): Promise<UserRow[]> {
+  const conditions: SQL[] = [];
+  if (query.afterEmail !== undefined) conditions.push(gt(users.email, query.afterEmail));
+  if (query.q) {
+    const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conditions.push(sql`(${ilike(users.email, pattern)} or ${ilike(users.displayName, pattern)})`);
+  }
+  return db
+    .select()
+    .from(users)
+    .where(conditions.length > 0 ? and(...conditions) : undefined)
+    .orderBy(asc(users.email))
+    .limit(query.limit);
 }

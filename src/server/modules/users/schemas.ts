@@ -24,6 +24,9 @@ export const User = Type.Object(
       description: 'A day counts toward the streak when its study minutes reach this.',
     }),
     publicProfile: Type.Boolean(),
+    streakFreezes: Type.Boolean({
+      description: 'Whether freezes earned by 7 met days in a row cover a missed day (on by default).',
+    }),
     handle: Type.Union([Type.String(), Type.Null()], {
       description: 'The public profile lives at /u/{handle}.',
     }),
@@ -34,6 +37,7 @@ export const User = Type.Object(
 export type User = Static<typeof User>;
 
 export const DisplayName = Type.String({
+  format: 'line',
   minLength: 1,
   maxLength: 80,
   pattern: '\\S',
@@ -44,7 +48,12 @@ export const ProfilePatch = Type.Object(
   {
     displayName: Type.Optional(DisplayName),
     timezone: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 64, description: 'An IANA time zone such as `Europe/Berlin`.' }),
+      Type.String({
+        format: 'line',
+        minLength: 1,
+        maxLength: 64,
+        description: 'An IANA time zone such as `Europe/Berlin`.',
+      }),
     ),
     dailyGoalMinutes: Type.Optional(
       Type.Integer({
@@ -55,6 +64,11 @@ export const ProfilePatch = Type.Object(
     ),
     publicProfile: Type.Optional(
       Type.Boolean({ description: 'Show your roadmaps and streak at /u/{handle}. Needs a handle.' }),
+    ),
+    streakFreezes: Type.Optional(
+      Type.Boolean({
+        description: 'false: a missed day always breaks the streak (no freezes earned or used).',
+      }),
     ),
     handle: Type.Optional(
       Type.Union([Type.String({ pattern: HANDLE_PATTERN }), Type.Null()], {

@@ -7,11 +7,6 @@ import { AppError, notFound } from '../../http/errors.ts';
 import * as repo from './repo.ts';
 import type { ProfilePatch, User } from './schemas.ts';
 
-export interface Actor {
-  userId: string;
-  role: Role;
-}
-
 export type UserRow = repo.UserRow;
 
 /** Trimmed and lower-cased: the one form stored and looked up. */
@@ -38,6 +33,7 @@ export function toUser(row: UserRow): User {
     timezone: row.timezone,
     dailyGoalMinutes: row.dailyGoalMinutes,
     publicProfile: row.publicProfile,
+    streakFreezes: row.streakFreezes,
     handle: row.handle,
     createdAt: row.createdAt.toISOString(),
   };
@@ -105,6 +101,7 @@ export function createUserService(deps: { db: Database }) {
     }
     if (patch.handle !== undefined) values.handle = patch.handle;
     if (patch.publicProfile !== undefined) values.publicProfile = patch.publicProfile;
+    if (patch.streakFreezes !== undefined) values.streakFreezes = patch.streakFreezes;
     const current = await get(userId);
     const handle = values.handle !== undefined ? values.handle : current.handle;
     const isPublic = values.publicProfile ?? current.publicProfile;
@@ -127,11 +124,30 @@ export function createUserService(deps: { db: Database }) {
     }
   }
 
-  async function setRole(actor: Actor, userId: string, role: Role): Promise<UserRow> {
-    if (actor.role !== 'admin') throw new AppError('forbidden', 'Only an admin can change roles.');
+  /** Sets the role (who may is the caller's business: account service, policies). */
+  async function setRole(userId: string, role: Role): Promise<UserRow> {
     const row = await repo.update(db.primary, userId, { role });
     if (!row) throw notFound('There is no such user.');
     return row;
+  }
+
+  /** Moves the account to a confirmed new address (the mailed link was opened). */
+  async function changeEmail(userId: string, email: string): Promise<void> {
+    try {
+      await repo.update(db.primary, userId, { email: normalizeEmail(email), emailVerifiedAt: new Date() });
+    } catch (err) {
+      if (isUniqueViolation(err, 'users_email_key')) {
+        throw new AppError('conflict', 'This address belongs to another account now; nothing was changed.', {
+          errors: [{ path: '/body/token', message: 'names an address that is taken' }],
+        });
+      }
+      throw err;
+    }
+  }
+
+  /** Accounts for the admin page, by email, keyset-paged. */
+  async function list(query: { limit: number; afterEmail?: string | undefined; q?: string | undefined }) {
+    return repo.list(db.primary, query);
   }
 
   async function setPasswordHash(userId: string, passwordHash: string): Promise<void> {
@@ -160,6 +176,8 @@ export function createUserService(deps: { db: Database }) {
     create,
     updateProfile,
     setRole,
+    changeEmail,
+    list,
     setPasswordHash,
     markEmailVerified,
     remove,

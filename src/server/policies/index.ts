@@ -1,0 +1,121 @@
+// Authorization in one place, in the spirit of Outline's server/policies: one small function per
+// action × subject, in a table built explicitly (no registration by import). Services ask
+// `authorize(actor, action, subject)` before they act; routes only declare whether a caller must
+// be signed in (plugins/auth.ts). The actor's role is the one in the database now (the auth
+// service reads it with the session; admin operations read it again), never the token's claim.
+//
+// The rule for what a refusal looks like: a subject the actor may not even see is 404 (no hint
+// that it exists); one they may see but not change is 403.
+import type { Role } from '../db/schema.ts';
+import { AppError } from '../http/errors.ts';
+
+/** Who is acting: a signed-in user with their current role, or nobody. */
+export type Actor = { userId: string; role: Role } | null;
+
+export interface RoadmapSubject {
+  kind: 'roadmap';
+  ownerId: string | null;
+  status: 'draft' | 'published' | 'deleted';
+}
+
+export interface UserSubject {
+  kind: 'user';
+  id: string;
+}
+
+/** Something a user owns outright (a session, a study-log entry, a note): theirs alone. */
+export interface OwnedSubject {
+  kind: 'owned';
+  userId: string;
+}
+
+export type Subject = RoadmapSubject | UserSubject | OwnedSubject;
+
+type Rule<S> = (actor: Actor, subject: S) => boolean;
+
+const isAdmin = (actor: Actor) => actor?.role === 'admin';
+const isWriter = (actor: Actor) => actor?.role === 'author' || actor?.role === 'admin';
+const ownsRoadmap = (actor: Actor, r: RoadmapSubject) =>
+  actor !== null && r.ownerId !== null && r.ownerId === actor.userId;
+
+const editsRoadmap: Rule<RoadmapSubject> = (actor, r) =>
+  r.status !== 'deleted' && isWriter(actor) && (isAdmin(actor) || ownsRoadmap(actor, r));
+
+export const roadmapRules = {
+  /** Published roadmaps are public; drafts are their author's and the admins'. */
+  read: (actor, r) =>
+    r.status === 'published' || (r.status === 'draft' && (isAdmin(actor) || ownsRoadmap(actor, r))),
+  create: (actor) => isWriter(actor),
+  update: editsRoadmap,
+  publish: editsRoadmap,
+  delete: editsRoadmap,
+  /** The editable source (?version=draft): whoever may update it. */
+  readDraft: editsRoadmap,
+  /** The authored source of an old published version (history, diff, restore): its editors. */
+  readVersion: editsRoadmap,
+  /** A new draft of one's own from a published roadmap (anyone's: what readers see is public). */
+  fork: (actor, r) => r.status === 'published' && isWriter(actor),
+} satisfies Record<string, Rule<RoadmapSubject>>;
+
+export const userRules = {
+  /** That an account exists is no secret to a signed-in user; what it holds is (other rules). */
+  read: (actor) => actor !== null,
+  /** Listing accounts and changing their roles: admins only. */
+  list: (actor) => isAdmin(actor),
+  changeRole: (actor) => isAdmin(actor),
+} satisfies Record<string, Rule<UserSubject>>;
+
+const owns: Rule<OwnedSubject> = (actor, o) => actor !== null && actor.userId === o.userId;
+
+export const ownedRules = {
+  read: owns,
+  update: owns,
+  delete: owns,
+} satisfies Record<string, Rule<OwnedSubject>>;
+
+export const POLICIES = {
+  roadmap: roadmapRules,
+  user: userRules,
+  owned: ownedRules,
+} as const;
+
+type Policies = typeof POLICIES;
+export type Action<S extends Subject> = keyof Policies[S['kind']] & string;
+
+/** Whether `actor` may do `action` to `subject`. */
+export function can<S extends Subject>(actor: Actor, action: Action<S>, subject: S): boolean {
+  const rules = POLICIES[subject.kind] as unknown as Record<string, Rule<S>>;
+  const rule = rules[action];
+  if (!rule) throw new Error(`no policy for ${action} on ${subject.kind}`);
+  return rule(actor, subject);
+}
+
+/**
+ * Actions whose refusal is always 404, even when the subject itself is visible: they reach
+ * something behind it that only its editors may know of (an old version's source).
+ */
+const HIDDEN: { [K in Subject['kind']]?: ReadonlySet<string> } = { roadmap: new Set(['readVersion']) };
+
+const NAMES: Record<Subject['kind'], string> = { roadmap: 'roadmap', user: 'user', owned: 'item' };
+
+/**
+ * Throws unless `actor` may do `action` to `subject`: 401 for nobody, 404 when they may not see
+ * it, 403 when they may see it but not do this. `notFound` names the missing thing for the 404.
+ */
+export function authorize<S extends Subject>(
+  actor: Actor,
+  action: Action<S>,
+  subject: S,
+  messages: { notFound?: string; forbidden?: string } = {},
+): void {
+  if (can(actor, action, subject)) return;
+  if (actor === null) throw new AppError('unauthorized', 'Sign in first.');
+  const visible =
+    action !== 'read' &&
+    !HIDDEN[subject.kind]?.has(action) &&
+    'read' in POLICIES[subject.kind] &&
+    can(actor, 'read' as Action<S>, subject);
+  if (!visible)
+    throw new AppError('not_found', messages.notFound ?? `There is no such ${NAMES[subject.kind]}.`);
+  throw new AppError('forbidden', messages.forbidden ?? `You may not ${action} this ${NAMES[subject.kind]}.`);
+}

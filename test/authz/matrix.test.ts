@@ -1,0 +1,589 @@
+// The authorization matrix, through the real app: every operation of the OpenAPI document ×
+// seven callers — nobody, learner A, learner B, an author, another author, an admin, and an admin
+// demoted behind their token's back (the role changed in the database; the token still says
+// admin). Each cell names the status the caller must get; a new route without a row fails the
+// first test, so nothing is added without deciding who may call it.
+import type { FastifyInstance } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.ts';
+import { GOOD_PASSWORD, signUp, type SignedUp } from '../helpers/auth.ts';
+import { readContentDir } from '../../src/server/modules/roadmaps/files.ts';
+import type { RoadmapSource } from '../../src/server/modules/roadmaps/schemas.ts';
+
+const ACTORS = [
+  'anonymous',
+  'learnerA',
+  'learnerB',
+  'author',
+  'otherAuthor',
+  'admin',
+  'demotedAdmin',
+] as const;
+type ActorName = (typeof ACTORS)[number];
+type Expected = Record<ActorName, number>;
+
+let t: TestApp;
+let base: string;
+let template: RoadmapSource;
+const actors = {} as Record<Exclude<ActorName, 'anonymous'>, SignedUp>;
+
+async function login(app: FastifyInstance, email: string): Promise<SignedUp> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { email, password: GOOD_PASSWORD },
+  });
+  const body = res.json();
+  return { ...body, auth: { authorization: `Bearer ${body.accessToken}` } };
+}
+
+/** A signed-in user of the role; its token carries that role. */
+async function withRole(role: 'learner' | 'author' | 'admin'): Promise<SignedUp> {
+  const who = await signUp(t.app);
+  if (role === 'learner') return who;
+  await t.app.services.users.setRole(who.user.id, role);
+  return login(t.app, who.user.email);
+}
+
+let made = 0;
+/** A roadmap source of the author's own, with fresh slugs and step ids. */
+function source(): RoadmapSource {
+  const n = `${++made}${randomBytes(3).toString('hex')}`;
+  const doc = structuredClone(template);
+  doc.slug = `matrix-${n}`;
+  doc.layers.forEach((l, li) => l.steps.forEach((s, si) => (s.id = `mx${n}${li}${si}`.slice(0, 32))));
+  return doc;
+}
+
+async function roadmapOf(owner: SignedUp, publish: boolean): Promise<string> {
+  const doc = source();
+  const created = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/roadmaps',
+    headers: owner.auth,
+    payload: doc,
+  });
+  if (created.statusCode !== 201) throw new Error(`fixture roadmap: ${created.statusCode} ${created.body}`);
+  if (publish)
+    await t.app.inject({ method: 'POST', url: `/api/v1/roadmaps/${doc.slug}/publish`, headers: owner.auth });
+  return doc.slug;
+}
+
+/** Learner A's note on a step (made again for each cell: a DELETE removes it). */
+async function noteOfA(roadmap: string, step: string) {
+  const res = await t.app.inject({
+    method: 'PUT',
+    url: `/api/v1/me/roadmaps/${roadmap}/steps/${step}/note`,
+    headers: actors.learnerA.auth,
+    payload: { body: 'A wrote this' },
+  });
+  if (res.statusCode !== 200) throw new Error(`fixture note: ${res.statusCode} ${res.body}`);
+}
+
+/** Learner A's review card on a step (A marks it done; the card follows), made once. */
+const cardsOfA = new Map<string, Promise<string>>();
+const cardOfA = (step: string) => {
+  if (!cardsOfA.has(step)) cardsOfA.set(step, newCardOfA(step));
+  return cardsOfA.get(step)!;
+};
+async function newCardOfA(step: string): Promise<string> {
+  await t.app.inject({
+    method: 'PUT',
+    url: `/api/v1/me/roadmaps/git-essentials/steps/${step}`,
+    headers: actors.learnerA.auth,
+    payload: { status: 'done' },
+  });
+  const res = await t.app.inject({ url: '/api/v1/me/reviews', headers: actors.learnerA.auth });
+  const card = (res.json().items as { cardId: string; stepSlug: string }[]).find((i) => i.stepSlug === step);
+  if (!card) throw new Error(`fixture card: ${res.statusCode} ${res.body}`);
+  return card.cardId;
+}
+
+async function draftEtag(owner: SignedUp, slug: string): Promise<string> {
+  const res = await t.app.inject({ url: `/api/v1/roadmaps/${slug}?version=draft`, headers: owner.auth });
+  return res.headers.etag as string;
+}
+
+interface Request {
+  method: string;
+  url: string;
+  payload?: object;
+  headers?: Record<string, string>;
+}
+type Make = (who: SignedUp | null) => Promise<Request> | Request;
+
+// Shorthands for the usual shapes of a row.
+const everyone = (status: number): Expected => Object.fromEntries(ACTORS.map((a) => [a, status])) as Expected;
+const signedIn = (status: number): Expected => ({ ...everyone(status), anonymous: 401 });
+const writers = (status: number): Expected => ({
+  anonymous: 401,
+  learnerA: 403,
+  learnerB: 403,
+  author: status,
+  otherAuthor: status,
+  admin: status,
+  demotedAdmin: 403,
+});
+const admins = (status: number): Expected => ({ ...writers(403), anonymous: 401, admin: status });
+/** A's own object, addressed by id: A may; everyone else signed in is told it does not exist. */
+const onlyA = (status: number): Expected => ({ ...signedIn(404), learnerA: status });
+/** The author's draft: the author and admins; learners and the demoted are no writers (403). */
+const authorsDraft = (status: number): Expected => ({
+  anonymous: 401,
+  learnerA: 403,
+  learnerB: 403,
+  author: status,
+  otherAuthor: 404,
+  admin: status,
+  demotedAdmin: 403,
+});
+const authorsPublished = (status: number): Expected => ({ ...authorsDraft(status), otherAuthor: 403 });
+
+const ROWS: Record<string, { expect: Expected; make: Make }> = {
+  'GET /api/v1/roadmaps': { expect: everyone(200), make: () => ({ method: 'GET', url: '/api/v1/roadmaps' }) },
+  'GET /api/v1/search': {
+    expect: everyone(200),
+    make: () => ({ method: 'GET', url: '/api/v1/search?q=git' }),
+  },
+  'GET /api/v1/roadmaps/{slug}': {
+    expect: everyone(200),
+    make: () => ({ method: 'GET', url: '/api/v1/roadmaps/backend-developer' }),
+  },
+  'GET /api/v1/roadmaps/{slug} (draft)': {
+    expect: { ...authorsDraft(200), anonymous: 401 },
+    make: async () => ({
+      method: 'GET',
+      url: `/api/v1/roadmaps/${await roadmapOf(actors.author, false)}?version=draft`,
+    }),
+  },
+  'GET /api/v1/roadmaps/{slug}/steps/{stepSlug}': {
+    expect: everyone(200),
+    make: () => ({ method: 'GET', url: '/api/v1/roadmaps/backend-developer/steps/postgresql' }),
+  },
+  'GET /api/v1/roadmaps/{slug}/versions': {
+    expect: everyone(200),
+    make: () => ({ method: 'GET', url: '/api/v1/roadmaps/backend-developer/versions' }),
+  },
+  'GET /api/v1/roadmaps/{slug}/versions/{version}': {
+    // An old version's source is its editors' alone: another author is told it does not exist.
+    expect: { ...authorsDraft(200), otherAuthor: 404 },
+    make: async () => ({
+      method: 'GET',
+      url: `/api/v1/roadmaps/${await roadmapOf(actors.author, true)}/versions/1`,
+    }),
+  },
+  'POST /api/v1/roadmaps/{slug}/fork': {
+    expect: writers(201),
+    make: () => ({
+      method: 'POST',
+      url: '/api/v1/roadmaps/backend-developer/fork',
+      payload: { slug: `matrix-fork-${randomBytes(4).toString('hex')}`, title: 'A fork' },
+    }),
+  },
+  'POST /api/v1/roadmaps': {
+    expect: writers(201),
+    make: () => ({ method: 'POST', url: '/api/v1/roadmaps', payload: source() }),
+  },
+  'POST /api/v1/roadmaps/preview': {
+    expect: writers(200),
+    make: () => ({ method: 'POST', url: '/api/v1/roadmaps/preview', payload: source() }),
+  },
+  'PUT /api/v1/roadmaps/{slug}': {
+    expect: authorsDraft(200),
+    make: async () => {
+      const slug = await roadmapOf(actors.author, false);
+      const doc = (
+        await t.app.inject({ url: `/api/v1/roadmaps/${slug}?version=draft`, headers: actors.author.auth })
+      ).json().document;
+      return {
+        method: 'PUT',
+        url: `/api/v1/roadmaps/${slug}`,
+        payload: doc,
+        headers: { 'if-match': await draftEtag(actors.author, slug) },
+      };
+    },
+  },
+  'PUT /api/v1/roadmaps/{slug} (published)': {
+    expect: authorsPublished(200),
+    make: async () => {
+      const slug = await roadmapOf(actors.author, true);
+      const doc = (
+        await t.app.inject({ url: `/api/v1/roadmaps/${slug}?version=draft`, headers: actors.author.auth })
+      ).json().document;
+      return {
+        method: 'PUT',
+        url: `/api/v1/roadmaps/${slug}`,
+        payload: doc,
+        headers: { 'if-match': await draftEtag(actors.author, slug) },
+      };
+    },
+  },
+  'POST /api/v1/roadmaps/{slug}/publish': {
+    expect: authorsDraft(200),
+    make: async () => ({
+      method: 'POST',
+      url: `/api/v1/roadmaps/${await roadmapOf(actors.author, false)}/publish`,
+    }),
+  },
+  'DELETE /api/v1/roadmaps/{slug}': {
+    expect: authorsPublished(204),
+    make: async () => ({ method: 'DELETE', url: `/api/v1/roadmaps/${await roadmapOf(actors.author, true)}` }),
+  },
+  'POST /api/v1/roadmaps/{slug}/rename': {
+    expect: authorsPublished(200),
+    make: async () => {
+      const slug = await roadmapOf(actors.author, true);
+      return { method: 'POST', url: `/api/v1/roadmaps/${slug}/rename`, payload: { slug: `${slug}-moved` } };
+    },
+  },
+  'GET /api/v1/me/authored': {
+    expect: writers(200),
+    make: () => ({ method: 'GET', url: '/api/v1/me/authored' }),
+  },
+  'GET /api/v1/admin/users': {
+    expect: admins(200),
+    make: () => ({ method: 'GET', url: '/api/v1/admin/users' }),
+  },
+  'PATCH /api/v1/admin/users/{id}': {
+    expect: admins(200),
+    make: async () => ({
+      method: 'PATCH',
+      url: `/api/v1/admin/users/${(await signUp(t.app)).user.id}`,
+      payload: { role: 'author' },
+    }),
+  },
+  'GET /api/v1/me': { expect: signedIn(200), make: () => ({ method: 'GET', url: '/api/v1/me' }) },
+  'PATCH /api/v1/me': {
+    expect: signedIn(200),
+    make: () => ({ method: 'PATCH', url: '/api/v1/me', payload: { dailyGoalMinutes: 30 } }),
+  },
+  'GET /api/v1/me/deletion': {
+    expect: signedIn(200),
+    make: () => ({ method: 'GET', url: '/api/v1/me/deletion' }),
+  },
+  'GET /api/v1/me/export': {
+    expect: signedIn(200),
+    make: () => ({ method: 'GET', url: '/api/v1/me/export' }),
+  },
+  'GET /api/v1/me/roadmaps': {
+    expect: signedIn(200),
+    make: () => ({ method: 'GET', url: '/api/v1/me/roadmaps' }),
+  },
+  'GET /api/v1/me/roadmaps/{slug}/progress': {
+    expect: signedIn(200),
+    make: () => ({ method: 'GET', url: '/api/v1/me/roadmaps/backend-developer/progress' }),
+  },
+  'PUT /api/v1/me/roadmaps/{slug}/steps/{stepSlug}': {
+    expect: signedIn(200),
+    make: () => ({
+      method: 'PUT',
+      url: '/api/v1/me/roadmaps/backend-developer/steps/postgresql',
+      payload: { status: 'done' },
+    }),
+  },
+  'PUT /api/v1/me/roadmaps/{slug}/steps/{stepSlug}/resources': {
+    expect: signedIn(200),
+    make: () => ({
+      method: 'PUT',
+      url: '/api/v1/me/roadmaps/backend-developer/steps/postgresql/resources',
+      payload: { url: 'https://www.postgresql.org/docs/current/tutorial.html', done: true },
+    }),
+  },
+  'PUT /api/v1/me/roadmaps/{slug}/steps/{stepSlug}/note': {
+    expect: signedIn(200),
+    make: () => ({
+      method: 'PUT',
+      url: '/api/v1/me/roadmaps/backend-developer/steps/postgresql/note',
+      payload: { body: 'My *own* note' },
+    }),
+  },
+  // Notes are addressed through the caller's own account: only A has one here, so everyone
+  // else is told there is none (404), never shown A's.
+  'GET /api/v1/me/roadmaps/{slug}/steps/{stepSlug}/note': {
+    expect: onlyA(200),
+    make: async () => {
+      await noteOfA('git-essentials', 'remotes');
+      return { method: 'GET', url: '/api/v1/me/roadmaps/git-essentials/steps/remotes/note' };
+    },
+  },
+  'DELETE /api/v1/me/roadmaps/{slug}/steps/{stepSlug}/note': {
+    expect: onlyA(204),
+    make: async () => {
+      await noteOfA('git-essentials', 'pull-requests');
+      return { method: 'DELETE', url: '/api/v1/me/roadmaps/git-essentials/steps/pull-requests/note' };
+    },
+  },
+  'GET /api/v1/me/notes': {
+    expect: signedIn(200),
+    make: () => ({ method: 'GET', url: '/api/v1/me/notes?q=own' }),
+  },
+  'GET /api/v1/me/roadmaps/{slug}/forecast': {
+    expect: signedIn(200),
+    make: () => ({ method: 'GET', url: '/api/v1/me/roadmaps/backend-developer/forecast' }),
+  },
+  'PATCH /api/v1/me/roadmaps/{slug}': {
+    expect: signedIn(200),
+    make: () => ({
+      method: 'PATCH',
+      url: '/api/v1/me/roadmaps/backend-developer',
+      payload: { targetDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10) },
+    }),
+  },
+  'GET /api/v1/me/reviews': {
+    expect: signedIn(200),
+    make: () => ({ method: 'GET', url: '/api/v1/me/reviews' }),
+  },
+  // A card is addressed by id: only its owner may rate it; to anyone else it does not exist.
+  'POST /api/v1/me/reviews/{cardId}': {
+    expect: onlyA(200),
+    make: async () => ({
+      method: 'POST',
+      url: `/api/v1/me/reviews/${await cardOfA('branches-and-merging')}`,
+      payload: { rating: 'good' },
+    }),
+  },
+  'GET /api/v1/me/stats': { expect: signedIn(200), make: () => ({ method: 'GET', url: '/api/v1/me/stats' }) },
+  'GET /api/v1/me/study-sessions': {
+    expect: signedIn(200),
+    make: () => ({ method: 'GET', url: '/api/v1/me/study-sessions' }),
+  },
+  'POST /api/v1/me/study-sessions': {
+    expect: signedIn(201),
+    make: () => ({ method: 'POST', url: '/api/v1/me/study-sessions', payload: { minutes: 5 } }),
+  },
+  'DELETE /api/v1/me/study-sessions/{id}': {
+    expect: onlyA(204),
+    make: async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/me/study-sessions',
+        headers: actors.learnerA.auth,
+        payload: { minutes: 5 },
+      });
+      return { method: 'DELETE', url: `/api/v1/me/study-sessions/${res.json().id}` };
+    },
+  },
+  'PATCH /api/v1/me/study-sessions/{id}': {
+    expect: onlyA(200),
+    make: async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/me/study-sessions',
+        headers: actors.learnerA.auth,
+        payload: { minutes: 5 },
+      });
+      return { method: 'PATCH', url: `/api/v1/me/study-sessions/${res.json().id}`, payload: { minutes: 7 } };
+    },
+  },
+  'GET /api/v1/me/sessions': {
+    expect: signedIn(200),
+    make: () => ({ method: 'GET', url: '/api/v1/me/sessions' }),
+  },
+  'DELETE /api/v1/me/sessions/{id}': {
+    expect: onlyA(204),
+    make: async () => {
+      // Another session of A's (a second device), so that A's own request stays signed in.
+      await login(t.app, actors.learnerA.user.email);
+      const list = (await t.app.inject({ url: '/api/v1/me/sessions', headers: actors.learnerA.auth })).json();
+      const other = list.items.find((s: { current: boolean }) => !s.current);
+      return { method: 'DELETE', url: `/api/v1/me/sessions/${other.id}` };
+    },
+  },
+  'POST /api/v1/me/password': {
+    expect: signedIn(400), // every caller's own password is not "wrong current password"…
+    make: () => ({
+      method: 'POST',
+      url: '/api/v1/me/password',
+      payload: { currentPassword: 'not the password at all', newPassword: 'a new long passphrase' },
+    }),
+  },
+  'POST /api/v1/me/email': {
+    expect: signedIn(202),
+    make: () => ({
+      method: 'POST',
+      url: '/api/v1/me/email',
+      payload: { email: `moved-${randomBytes(4).toString('hex')}@example.com`, password: GOOD_PASSWORD },
+    }),
+  },
+  'DELETE /api/v1/me': { expect: signedIn(204), make: () => ({ method: 'DELETE', url: '/api/v1/me' }) },
+  'GET /api/v1/me/events': {
+    expect: signedIn(200),
+    make: () => ({ method: 'GET', url: '/api/v1/me/events' }),
+  },
+  'POST /api/v1/auth/verify-email/resend': {
+    expect: signedIn(202),
+    make: () => ({ method: 'POST', url: '/api/v1/auth/verify-email/resend' }),
+  },
+  'GET /api/v1/users/{handle}': {
+    expect: everyone(200),
+    make: () => ({ method: 'GET', url: `/api/v1/users/${publicHandle}` }),
+  },
+  'GET /api/v1/users/{handle}/card.svg': {
+    expect: everyone(200),
+    make: () => ({ method: 'GET', url: `/api/v1/users/${publicHandle}/card.svg` }),
+  },
+  // Sign-in itself: who calls does not change the answer.
+  'POST /api/v1/auth/signup': {
+    expect: everyone(201),
+    make: () => ({
+      method: 'POST',
+      url: '/api/v1/auth/signup',
+      payload: {
+        email: `new-${randomBytes(5).toString('hex')}@example.com`,
+        password: GOOD_PASSWORD,
+        displayName: 'New',
+      },
+    }),
+  },
+  'POST /api/v1/auth/login': {
+    expect: everyone(200),
+    make: () => ({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: actors.learnerB.user.email, password: GOOD_PASSWORD },
+    }),
+  },
+  'POST /api/v1/auth/refresh': {
+    expect: everyone(200),
+    make: async () => ({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      payload: { refreshToken: (await signUp(t.app)).refreshToken },
+    }),
+  },
+  'POST /api/v1/auth/logout': {
+    expect: everyone(204),
+    make: async () => ({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      payload: { refreshToken: (await signUp(t.app)).refreshToken },
+    }),
+  },
+  'GET /api/v1/auth/providers': {
+    expect: everyone(200),
+    make: () => ({ method: 'GET', url: '/api/v1/auth/providers' }),
+  },
+  'GET /api/v1/auth/oauth/{provider}/start': {
+    expect: everyone(404), // no provider configured in this app
+    make: () => ({ method: 'GET', url: '/api/v1/auth/oauth/oidc/start' }),
+  },
+  'GET /api/v1/auth/oauth/{provider}/callback': {
+    expect: everyone(404),
+    make: () => ({ method: 'GET', url: '/api/v1/auth/oauth/oidc/callback?state=x&code=y' }),
+  },
+  'POST /api/v1/auth/password-reset': {
+    expect: everyone(202),
+    make: () => ({
+      method: 'POST',
+      url: '/api/v1/auth/password-reset',
+      payload: { email: actors.learnerB.user.email },
+    }),
+  },
+  'POST /api/v1/auth/password-reset/confirm': {
+    expect: everyone(400),
+    make: () => ({
+      method: 'POST',
+      url: '/api/v1/auth/password-reset/confirm',
+      payload: { token: 'x'.repeat(43), password: 'a new long passphrase' },
+    }),
+  },
+  'POST /api/v1/auth/verify-email': {
+    expect: everyone(400),
+    make: () => ({ method: 'POST', url: '/api/v1/auth/verify-email', payload: { token: 'x'.repeat(43) } }),
+  },
+};
+
+// Routes that consume the caller (their account, their session): each cell gets fresh callers.
+const FRESH_ACTORS = new Set(['DELETE /api/v1/me']);
+let publicHandle: string;
+
+async function freshActors(): Promise<typeof actors> {
+  const [learnerA, learnerB, author, otherAuthor, admin, demoted] = await Promise.all([
+    withRole('learner'),
+    withRole('learner'),
+    withRole('author'),
+    withRole('author'),
+    withRole('admin'),
+    withRole('admin'),
+  ]);
+  // Demoted in the database while holding a token that says admin.
+  await t.app.services.users.setRole(demoted!.user.id, 'learner');
+  return {
+    learnerA: learnerA!,
+    learnerB: learnerB!,
+    author: author!,
+    otherAuthor: otherAuthor!,
+    admin: admin!,
+    demotedAdmin: demoted!,
+  };
+}
+
+beforeAll(async () => {
+  t = await createTestApp({ AUTH_RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_MINUTE: '0' });
+  base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  template = (await readContentDir(t.config.contentDir)).files.find(
+    (f) => f.source.slug === 'git-essentials',
+  )!.source;
+  Object.assign(actors, await freshActors());
+  const owner = await signUp(t.app);
+  publicHandle = `matrix-${owner.user.id.slice(0, 8)}`;
+  await t.app.inject({
+    method: 'PATCH',
+    url: '/api/v1/me',
+    headers: owner.auth,
+    payload: { handle: publicHandle, publicProfile: true },
+  });
+});
+afterAll(async () => t.close());
+
+async function send(request: Request, who: SignedUp | null): Promise<number> {
+  const headers = { ...request.headers, ...(who ? who.auth : {}) };
+  if (request.url === '/api/v1/me/events') {
+    // A stream that stays open: its status is what matters.
+    const controller = new AbortController();
+    const res = await fetch(`${base}${request.url}`, { headers, signal: controller.signal });
+    controller.abort();
+    return res.status;
+  }
+  const res = await t.app.inject({
+    method: request.method as 'GET',
+    url: request.url,
+    headers,
+    ...(request.payload ? { payload: request.payload } : {}),
+  });
+  return res.statusCode;
+}
+
+describe('the authorization matrix', () => {
+  it('has a row for every operation of the API', async () => {
+    const doc = (await t.app.inject({ url: '/api/openapi.json' })).json() as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const operations = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/api/v1/'))
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const rows = new Set(Object.keys(ROWS).map((k) => k.replace(/ \(.*\)$/, '')));
+    expect(operations.filter((op) => !rows.has(op))).toEqual([]);
+  });
+
+  it('gives every caller exactly the answer its row says (no unexpected 2xx)', async () => {
+    const cells: { row: string; actor: ActorName; expected: number; got: number }[] = [];
+    for (const [row, { expect: expected, make }] of Object.entries(ROWS)) {
+      const callers = FRESH_ACTORS.has(row) ? null : actors;
+      for (const actor of ACTORS) {
+        const set = callers ?? (await freshActors());
+        const who = actor === 'anonymous' ? null : set[actor];
+        const got = await send(await make(who), who);
+        cells.push({ row, actor, expected: expected[actor], got });
+      }
+    }
+    const wrong = cells.filter((c) => c.got !== c.expected);
+    const unexpected2xx = wrong.filter((c) => c.got < 300 && c.expected >= 300);
+    process.stdout.write(
+      `authorization matrix: ${cells.length} cells, ${wrong.length} wrong, ${unexpected2xx.length} unexpected 2xx\n`,
+    );
+    expect(wrong).toEqual([]);
+    // Hundreds of requests (argon2 sign-ins among them) one after the other: a busy machine needs time.
+  }, 180_000);
+});
