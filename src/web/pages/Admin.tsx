@@ -137,7 +137,7 @@ export default function Admin() {
       {users.isSuccess && items.length === 0 ? <p>No account matches “{search}”.</p> : null}
       <ul className="cards admin-users" aria-label="Accounts">
         {items.map((account) => (
-          <UserRow key={`${account.id}-${account.role}`} account={account} self={account.id === user.id} />
+          <UserRow key={account.id} account={account} self={account.id === user.id} />
         ))}
       </ul>
       {users.hasNextPage ? (
