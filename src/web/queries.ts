@@ -15,6 +15,7 @@ export const keys = {
   stats: ['me', 'stats'] as const,
   studyLog: ['me', 'study-sessions'] as const,
   reviews: ['me', 'reviews'] as const,
+  forecast: (slug: string) => ['me', 'forecast', slug] as const,
 };
 
 export const useRoadmaps = () =>

@@ -6,12 +6,11 @@ import { useId, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError, call, client, type RoadmapDocument, type Schemas } from '../api.ts';
 import { useAuth } from '../auth.tsx';
+import { keys } from '../queries.ts';
 import { ErrorMessage } from './common.tsx';
 import { ReviewToggle } from './review/ReviewToggle.tsx';
 
 type Forecast = Schemas['Forecast'];
-
-export const forecastKey = (slug: string) => ['me', 'forecast', slug] as const;
 
 /** "14 Mar 2028": a local calendar date, as a date (no zone shift). */
 export function formatDate(date: string): string {
@@ -65,7 +64,7 @@ const todayHere = () => {
 export function useForecast(slug: string) {
   const { status } = useAuth();
   return useQuery({
-    queryKey: forecastKey(slug),
+    queryKey: keys.forecast(slug),
     enabled: status === 'signed-in',
     queryFn: () =>
       call(() => client.GET('/api/v1/me/roadmaps/{slug}/forecast', { params: { path: { slug } } })),
@@ -126,7 +125,7 @@ function LearnerForecast({ slug }: { slug: string }) {
         client.PATCH('/api/v1/me/roadmaps/{slug}', { params: { path: { slug } }, body: { targetDate } }),
       ),
     onSuccess: (f) => {
-      queryClient.setQueryData(forecastKey(slug), f);
+      queryClient.setQueryData(keys.forecast(slug), f);
       setDate('');
     },
   });

@@ -4,7 +4,6 @@ import { useId } from 'react';
 import { call, client, type Schemas } from '../../api.ts';
 import { keys } from '../../queries.ts';
 import { ErrorMessage } from '../common.tsx';
-import { forecastKey } from '../Forecast.tsx';
 
 export function ReviewToggle({ slug, forecast }: { slug: string; forecast: Schemas['Forecast'] }) {
   const queryClient = useQueryClient();
@@ -15,7 +14,7 @@ export function ReviewToggle({ slug, forecast }: { slug: string; forecast: Schem
         client.PATCH('/api/v1/me/roadmaps/{slug}', { params: { path: { slug } }, body: { reviews } }),
       ),
     onSuccess: (f) => {
-      queryClient.setQueryData(forecastKey(slug), f);
+      queryClient.setQueryData(keys.forecast(slug), f);
       void queryClient.invalidateQueries({ queryKey: keys.reviews });
     },
   });
