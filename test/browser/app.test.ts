@@ -2,7 +2,13 @@
 // The web app as learners use it, in a real browser against the real server.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityViolations, screenshot, startSite, type Site } from '../helpers/browser.ts';
+import {
+  accessibilityViolations,
+  screenshot,
+  signInInBrowser,
+  type Site,
+  startSite,
+} from '../helpers/browser.ts';
 
 let site: Site;
 beforeAll(async () => {
@@ -27,14 +33,6 @@ async function newPage(width = 1280): Promise<{ context: BrowserContext; page: P
     throw err;
   });
   return { context, page };
-}
-
-async function signIn(page: Page) {
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL('**/dashboard');
 }
 
 describe('an anonymous visitor', () => {
@@ -138,7 +136,7 @@ describe('an anonymous visitor', () => {
 describe('a signed-in learner', () => {
   it('marks the required steps by keyboard, reaches the milestone, and it stays after a reload', async () => {
     const { context, page } = await newPage();
-    await signIn(page);
+    await signInInBrowser(page, { email, password });
     await page.goto('/roadmaps/backend-developer');
     await page.getByRole('button', { name: 'List' }).click();
     await page.locator('li.step').first().waitFor();
@@ -172,8 +170,8 @@ describe('a signed-in learner', () => {
   it('sees a change made in another browser live, without reloading', async () => {
     const a = await newPage();
     const b = await newPage();
-    await signIn(a.page);
-    await signIn(b.page);
+    await signInInBrowser(a.page, { email, password });
+    await signInInBrowser(b.page, { email, password });
     await b.page.goto('/roadmaps/backend-developer');
     await b.page.getByRole('button', { name: 'List' }).click();
     await b.page.locator('#step-testing-and-ci').waitFor();
@@ -190,7 +188,7 @@ describe('a signed-in learner', () => {
 
   it('logs the study timer once on a double click', async () => {
     const { context, page } = await newPage();
-    await signIn(page);
+    await signInInBrowser(page, { email, password });
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await page.waitForTimeout(1200);
     await page.getByRole('button', { name: 'Stop and log' }).dblclick();
@@ -215,7 +213,7 @@ describe('a signed-in learner', () => {
 
   it('changes the time zone in settings, and it is kept', async () => {
     const { context, page } = await newPage();
-    await signIn(page);
+    await signInInBrowser(page, { email, password });
     await page.goto('/settings');
     await page.getByLabel('Time zone').selectOption('Asia/Tokyo');
     await page.getByLabel('Handle').fill(`learner-${Date.now() % 100000}`);
@@ -236,7 +234,7 @@ describe('a signed-in learner', () => {
 
   it('signs out', async () => {
     const { context, page } = await newPage();
-    await signIn(page);
+    await signInInBrowser(page, { email, password });
     await page.getByRole('button', { name: /Sign out/ }).click();
     await page.getByRole('link', { name: 'Sign in' }).waitFor();
     await page.goto('/dashboard');

@@ -3,7 +3,13 @@
 // and a learner in another browser finds it in the catalog.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityViolations, screenshot, startSite, type Site } from '../helpers/browser.ts';
+import {
+  accessibilityViolations,
+  screenshot,
+  signInInBrowser,
+  type Site,
+  startSite,
+} from '../helpers/browser.ts';
 
 const admin = { email: 'admin@example.com', password: 'the admin passphrase here' };
 const author = { email: `author-${Date.now()}@example.com`, password: 'an author passphrase here' };
@@ -12,14 +18,6 @@ beforeAll(async () => {
   site = await startSite({ admin });
 });
 afterAll(async () => site?.close());
-
-async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL('**/dashboard');
-}
 
 /** An access token for API calls made from the page, from its session cookie. */
 const token = (page: Page) =>
@@ -56,7 +54,7 @@ describe('an author', () => {
 
     const adminContext = await site.browser.newContext({ baseURL: site.base });
     const adminPage = await adminContext.newPage();
-    await signIn(adminPage, admin);
+    await signInInBrowser(adminPage, admin);
     const promoted = await adminPage.evaluate(
       async ([t, id]) =>
         (
@@ -73,7 +71,7 @@ describe('an author', () => {
     // A role change ends the user's sessions: the open page learns it from its event stream and
     // signs itself out. Signed in again, the author has the Author area.
     await page.getByRole('link', { name: 'Sign in' }).waitFor();
-    await signIn(page, author);
+    await signInInBrowser(page, author);
     await page.getByRole('link', { name: 'Author' }).click();
     await page.waitForURL('**/author');
     await page.getByLabel('Title').fill('Browser Testing Basics');
@@ -132,7 +130,7 @@ describe('an author', () => {
       viewport: { width: 1400, height: 900 },
     });
     const first = await context.newPage();
-    await signIn(first, author);
+    await signInInBrowser(first, author);
     await first.goto('/author/browser-testing-basics');
     // The first tab has its session and its draft before the second one asks for theirs.
     await first.getByLabel('Summary', { exact: true }).waitFor();
@@ -153,7 +151,7 @@ describe('an author', () => {
       viewport: { width: 1400, height: 900 },
     });
     const page = await context.newPage();
-    await signIn(page, author);
+    await signInInBrowser(page, author);
     await page.goto('/author/browser-testing-basics');
     // Version 2: the second step renamed and made required.
     await page.getByLabel('Step title').nth(1).fill('Run it on every push');

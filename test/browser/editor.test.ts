@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityViolations, startSite, type Site } from '../helpers/browser.ts';
+import { accessibilityViolations, signInInBrowser, type Site, startSite } from '../helpers/browser.ts';
 
 const admin = { email: 'admin@example.com', password: 'the admin passphrase here' };
 let site: Site;
@@ -12,14 +12,6 @@ beforeAll(async () => {
   site = await startSite({ admin });
 });
 afterAll(async () => site?.close());
-
-async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL('**/dashboard');
-}
 
 async function newDraft(page: Page, title: string, slug: string) {
   await page.goto('/author');
@@ -39,7 +31,7 @@ describe('the editor', () => {
       viewport: { width: 1400, height: 900 },
     });
     const page = await context.newPage();
-    await signIn(page, admin);
+    await signInInBrowser(page, admin);
     await newDraft(page, 'Never Lose Work', 'never-lose-work');
     await page.getByLabel('Summary', { exact: true }).fill('Typed, never saved.');
     await page.getByText('unsaved changes').waitFor();
@@ -84,7 +76,7 @@ describe('the editor', () => {
       viewport: { width: 1400, height: 900 },
     });
     const page = await context.newPage();
-    await signIn(page, admin);
+    await signInInBrowser(page, admin);
     await newDraft(page, 'Plain Problems', 'plain-problems');
     const resources = page.getByLabel(/^Resources/);
     await resources.fill('docs | Somewhere | ftp://example.com/file');
@@ -122,7 +114,7 @@ describe('publishing', () => {
       viewport: { width: 1400, height: 900 },
     });
     const page = await context.newPage();
-    await signIn(page, admin);
+    await signInInBrowser(page, admin);
     await newDraft(page, 'Almost Ready', 'almost-ready');
     await page.getByLabel('Body (Markdown)').fill('TODO: write this part.');
     await page.getByLabel(/^Resources/).fill('docs | TBD | https://example.com/');
@@ -153,7 +145,7 @@ describe('deleting', () => {
       viewport: { width: 360, height: 800 },
     });
     const page = await context.newPage();
-    await signIn(page, admin);
+    await signInInBrowser(page, admin);
     await newDraft(page, 'Short Lived', 'short-lived');
     await page.getByRole('button', { name: 'Delete roadmap…' }).click();
     await page.getByText(/Learners who followed it keep their ticks, notes and study time/).waitFor();
@@ -175,7 +167,7 @@ describe('roadmap files', () => {
       viewport: { width: 1400, height: 900 },
     });
     const page = await context.newPage();
-    await signIn(page, admin);
+    await signInInBrowser(page, admin);
     await newDraft(page, 'Round Trip', 'round-trip');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -232,7 +224,7 @@ describe('the admin page', () => {
       viewport: { width: 360, height: 800 },
     });
     const page = await context.newPage();
-    await signIn(page, admin);
+    await signInInBrowser(page, admin);
     await page.goto('/admin');
     await page.getByLabel('Find an account').fill('learner-');
     await page.getByRole('button', { name: 'Find' }).click();

@@ -3,7 +3,7 @@
 // resource checklist, "My notes" with search, note icons on the map — axe-clean, within 360 px.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityViolations, startSite, type Site } from '../helpers/browser.ts';
+import { accessibilityViolations, signUpInBrowser, type Site, startSite } from '../helpers/browser.ts';
 
 let site: Site;
 beforeAll(async () => {
@@ -24,23 +24,12 @@ async function newPage(width = 1280): Promise<{ context: BrowserContext; page: P
   return { context, page, errors };
 }
 
-async function signUp(page: Page) {
-  const email = `notes-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@example.com`;
-  await page.goto('/signup');
-  await page.getByLabel('Name').fill('Note Taker');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL('**/dashboard');
-  return email;
-}
-
 const STEP = '/roadmaps/git-essentials/steps/commits-and-history';
 
 describe('notes and resource checks', () => {
   it('saves a note as you type, previews it, keeps an offline edit and syncs it; resources tick', async () => {
     const { context, page, errors } = await newPage(360);
-    await signUp(page);
+    await signUpInBrowser(page, 'Note Taker', password);
     await page.goto(STEP);
     const note = page.getByLabel('Your note on this step (Markdown)');
     await note.fill('Commit **often**, push daily');
@@ -75,7 +64,7 @@ describe('notes and resource checks', () => {
 
   it('lists notes on "My notes" with search, and marks noted steps on the map', async () => {
     const { context, page, errors } = await newPage();
-    await signUp(page);
+    await signUpInBrowser(page, 'Note Taker', password);
     await page.goto(STEP);
     await page.getByLabel('Your note on this step (Markdown)').fill('Rebasing rewrites history');
     await expect.poll(() => page.locator('.notes-state').textContent(), { timeout: 10_000 }).toBe('Saved');
@@ -120,7 +109,7 @@ describe('the pace forecast', () => {
 
   it('says a learner’s forecast in words, takes a target date, and shows on the dashboard', async () => {
     const { context, page, errors } = await newPage();
-    await signUp(page);
+    await signUpInBrowser(page, 'Note Taker', password);
     await page.goto('/roadmaps/git-essentials');
     const section = page.locator('.forecast-section');
     await section.locator('.forecast-words').first().waitFor();
@@ -152,7 +141,7 @@ describe('the pace forecast', () => {
 describe('streak freezes', () => {
   it('show a frozen day on the heatmap by pattern and words, and the freezes held', async () => {
     const { context, page, errors } = await newPage(360);
-    const email = await signUp(page);
+    const email = await signUpInBrowser(page, 'Note Taker', password);
     // Seven met days, then a missed one (two days ago), then yesterday: logged through the API.
     const login = await fetch(`${site.base}/api/v1/auth/login`, {
       method: 'POST',

@@ -5,7 +5,13 @@
 // every page axe-clean and within 360 px, light and dark.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityViolations, screenshot, startSite, type Site } from '../helpers/browser.ts';
+import {
+  accessibilityViolations,
+  screenshot,
+  signUpInBrowser,
+  type Site,
+  startSite,
+} from '../helpers/browser.ts';
 
 let site: Site;
 beforeAll(async () => {
@@ -31,17 +37,6 @@ async function newPage(
   });
   page.on('dialog', (d) => void d.accept()); // confirm() and the leave guard
   return { context, page, errors };
-}
-
-async function signUp(page: Page, name = 'Web Learner') {
-  const email = `web-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@example.com`;
-  await page.goto('/signup');
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL('**/dashboard');
-  return email;
 }
 
 const focusedText = (page: Page) => page.evaluate(() => document.activeElement?.textContent ?? '');
@@ -131,7 +126,7 @@ describe('continue first', () => {
     const { context, page } = await newPage();
     await page.goto('/roadmaps/backend-developer');
     await page.getByRole('link', { name: /Start: step 1 — Language fundamentals/ }).waitFor();
-    await signUp(page);
+    await signUpInBrowser(page, 'Web Learner', password);
     await page.goto('/roadmaps/backend-developer');
     await page.locator('.roadmap-map a.map-node').first().focus();
     await page.keyboard.press('d');
@@ -205,7 +200,7 @@ describe('navigation', () => {
 describe('the study timer', () => {
   it('survives leaving the page, a reload and another tab, attaches to a step, and logs once', async () => {
     const { context, page } = await newPage();
-    await signUp(page);
+    await signUpInBrowser(page, 'Web Learner', password);
     await page.goto('/roadmaps/backend-developer/steps/postgresql');
     await page.getByRole('button', { name: 'Start the timer for this step' }).click();
     const chip = page.getByRole('group', { name: 'Study timer for SQL & PostgreSQL' });
@@ -233,7 +228,7 @@ describe('the study timer', () => {
 describe('the study history', () => {
   it('edits and deletes sessions, and the dashboard follows at once — and so does a changed goal', async () => {
     const { context, page } = await newPage();
-    await signUp(page);
+    await signUpInBrowser(page, 'Web Learner', password);
     await page.getByLabel('Minutes', { exact: true }).fill('20');
     await page.getByRole('button', { name: 'Log', exact: true }).click();
     await page.getByText('Logged 20 min.').waitFor();
@@ -277,10 +272,10 @@ describe('messages where a flow ends', () => {
     await page.getByRole('heading', { level: 1, name: 'There is no such roadmap' }).waitFor();
     await page.getByRole('link', { name: 'Back to the roadmaps' }).waitFor();
     expect(await accessibilityViolations(page)).toEqual([]);
-    await signUp(page);
+    await signUpInBrowser(page, 'Web Learner', password);
     await page.getByRole('button', { name: /Sign out/ }).click();
     await page.getByText('You are signed out.').waitFor();
-    await signUp(page, 'Leaving Learner');
+    await signUpInBrowser(page, 'Leaving Learner', password);
     await page.goto('/settings');
     await page.getByLabel('Type "delete my account" to confirm').fill('delete my account');
     await page.getByRole('button', { name: 'Delete my account' }).click();
@@ -292,7 +287,7 @@ describe('messages where a flow ends', () => {
 describe('ticks made while signed out', () => {
   it('are offered for import after signing in, not only after signing up', async () => {
     const { context, page } = await newPage();
-    const email = await signUp(page, 'Returning Learner');
+    const email = await signUpInBrowser(page, 'Returning Learner', password);
     await page.getByRole('button', { name: /Sign out/ }).click();
     await page.getByText('You are signed out.').waitFor();
     await page.goto('/roadmaps/git-essentials');
@@ -394,7 +389,7 @@ describe('every page', () => {
             width,
           );
         }
-        await signUp(page);
+        await signUpInBrowser(page, 'Web Learner', password);
         for (const url of ['/dashboard', '/history', '/settings']) {
           await page.goto(url);
           await page.locator('main h1').waitFor();
