@@ -2,7 +2,14 @@
 // Renaming a roadmap keeps its old addresses working (issue 12, item 15): the editor gives it a
 // new slug, and the old address of the roadmap and of its steps lands on the new ones.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityViolations, signInInBrowser, startSite, type Site } from '../helpers/browser.ts';
+import {
+  accessibilityViolations,
+  newDraftInBrowser,
+  publishAnywayInBrowser,
+  signInInBrowser,
+  type Site,
+  startSite,
+} from '../helpers/browser.ts';
 
 const admin = { email: 'address-admin@example.com', password: 'the address admin passphrase' };
 let site: Site;
@@ -19,13 +26,8 @@ describe('a renamed roadmap', () => {
     });
     const page = await context.newPage();
     await signInInBrowser(page, admin);
-    await page.goto('/author');
-    await page.getByLabel('Title').fill('Moving Path');
-    await page.getByRole('button', { name: 'Create draft' }).click();
-    await page.waitForURL('**/author/moving-path');
-    await page.getByRole('button', { name: 'Publish' }).click();
-    await page.getByRole('button', { name: 'Publish anyway' }).click();
-    await page.getByText('Published as version 1.').waitFor();
+    await newDraftInBrowser(page, 'Moving Path', 'moving-path');
+    await publishAnywayInBrowser(page, 1);
 
     const rename = page.getByRole('region', { name: 'Change the address' });
     await rename.getByLabel('New slug').fill('moved-path');

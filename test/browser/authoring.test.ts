@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   accessibilityViolations,
+  publishAnywayInBrowser,
   screenshot,
   signInInBrowser,
   type Site,
@@ -98,10 +99,8 @@ describe('an author', () => {
     await expect.poll(() => page.getByRole('button', { name: 'Save draft' }).isDisabled()).toBe(true);
     await screenshot(page, 'author-editor');
     expect(await accessibilityViolations(page)).toEqual([]);
-    await page.getByRole('button', { name: 'Publish' }).click();
     // The template's starting texts are still there: publishing asks first.
-    await page.getByRole('button', { name: 'Publish anyway' }).click();
-    await page.getByText('Published as version 1.').waitFor();
+    await publishAnywayInBrowser(page, 1);
 
     // A learner, in another browser, finds it in the catalog and opens it.
     const learnerContext = await site.browser.newContext({ baseURL: site.base });
@@ -156,9 +155,7 @@ describe('an author', () => {
     // Version 2: the second step renamed and made required.
     await page.getByLabel('Step title').nth(1).fill('Run it on every push');
     await page.getByLabel('Required step').nth(1).check();
-    await page.getByRole('button', { name: 'Publish' }).click();
-    await page.getByRole('button', { name: 'Publish anyway' }).click();
-    await page.getByText('Published as version 2.').waitFor();
+    await publishAnywayInBrowser(page, 2);
 
     // What changed from version 1 to version 2, in words.
     const history = page.getByRole('region', { name: 'Published versions' });

@@ -4,7 +4,13 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityViolations, signInInBrowser, type Site, startSite } from '../helpers/browser.ts';
+import {
+  accessibilityViolations,
+  newDraftInBrowser,
+  signInInBrowser,
+  type Site,
+  startSite,
+} from '../helpers/browser.ts';
 
 const admin = { email: 'admin@example.com', password: 'the admin passphrase here' };
 let site: Site;
@@ -12,14 +18,6 @@ beforeAll(async () => {
   site = await startSite({ admin });
 });
 afterAll(async () => site?.close());
-
-async function newDraft(page: Page, title: string, slug: string) {
-  await page.goto('/author');
-  await page.getByLabel('Title').fill(title);
-  await page.getByRole('button', { name: 'Create draft' }).click();
-  await page.waitForURL(`**/author/${slug}`);
-  await page.getByLabel('Summary', { exact: true }).waitFor();
-}
 
 const keptDrafts = (page: Page) =>
   page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('waymark-draft-v1:')).length);
@@ -32,7 +30,7 @@ describe('the editor', () => {
     });
     const page = await context.newPage();
     await signInInBrowser(page, admin);
-    await newDraft(page, 'Never Lose Work', 'never-lose-work');
+    await newDraftInBrowser(page, 'Never Lose Work', 'never-lose-work');
     await page.getByLabel('Summary', { exact: true }).fill('Typed, never saved.');
     await page.getByText('unsaved changes').waitFor();
 
@@ -77,7 +75,7 @@ describe('the editor', () => {
     });
     const page = await context.newPage();
     await signInInBrowser(page, admin);
-    await newDraft(page, 'Plain Problems', 'plain-problems');
+    await newDraftInBrowser(page, 'Plain Problems', 'plain-problems');
     const resources = page.getByLabel(/^Resources/);
     await resources.fill('docs | Somewhere | ftp://example.com/file');
     const message = 'Resource URL must start with https:// (or http://)';
@@ -115,7 +113,7 @@ describe('publishing', () => {
     });
     const page = await context.newPage();
     await signInInBrowser(page, admin);
-    await newDraft(page, 'Almost Ready', 'almost-ready');
+    await newDraftInBrowser(page, 'Almost Ready', 'almost-ready');
     await page.getByLabel('Body (Markdown)').fill('TODO: write this part.');
     await page.getByLabel(/^Resources/).fill('docs | TBD | https://example.com/');
     await page.getByRole('button', { name: 'Publish' }).click();
@@ -146,7 +144,7 @@ describe('deleting', () => {
     });
     const page = await context.newPage();
     await signInInBrowser(page, admin);
-    await newDraft(page, 'Short Lived', 'short-lived');
+    await newDraftInBrowser(page, 'Short Lived', 'short-lived');
     await page.getByRole('button', { name: 'Delete roadmap…' }).click();
     await page.getByText(/Learners who followed it keep their ticks, notes and study time/).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
@@ -168,7 +166,7 @@ describe('roadmap files', () => {
     });
     const page = await context.newPage();
     await signInInBrowser(page, admin);
-    await newDraft(page, 'Round Trip', 'round-trip');
+    await newDraftInBrowser(page, 'Round Trip', 'round-trip');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download YAML' }).click(),

@@ -5,10 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   accessibilityViolations,
+  newDraftInBrowser,
+  publishAnywayInBrowser,
   signInInBrowser,
   signUpInBrowser,
-  startSite,
   type Site,
+  startSite,
 } from '../helpers/browser.ts';
 
 const admin = { email: 'review-admin@example.com', password: 'the review admin passphrase' };
@@ -89,18 +91,13 @@ describe('spaced review', () => {
     });
     const page = await context.newPage();
     await signInInBrowser(page, admin);
-    await page.goto('/author');
-    await page.getByLabel('Title').fill('Checked Path');
-    await page.getByRole('button', { name: 'Create draft' }).click();
-    await page.waitForURL('**/author/checked-path');
+    await newDraftInBrowser(page, 'Checked Path', 'checked-path');
     const field = page.getByLabel(/^Check questions for review/).first();
     await field.fill('Q: What is *one* thing to remember?\nA: That spacing beats cramming.');
     await page.getByRole('button', { name: 'Save draft' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Save draft' }).isDisabled()).toBe(true);
     // A new draft still has the editor's starting text: publishing warns, the author confirms.
-    await page.getByRole('button', { name: 'Publish' }).click();
-    await page.getByRole('button', { name: 'Publish anyway' }).click();
-    await page.getByText('Published as version 1.').waitFor();
+    await publishAnywayInBrowser(page, 1);
     const step = await page.evaluate(async () => {
       const res = await fetch('/api/v1/roadmaps/checked-path');
       const doc = await res.json();

@@ -150,3 +150,19 @@ export async function signInInBrowser(page: Page, who: { email: string; password
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL('**/dashboard');
 }
+
+/** Creates a draft from the authoring page's form and waits for its editor. */
+export async function newDraftInBrowser(page: Page, title: string, slug: string) {
+  await page.goto('/author');
+  await page.getByLabel('Title').fill(title);
+  await page.getByRole('button', { name: 'Create draft' }).click();
+  await page.waitForURL(`**/author/${slug}`);
+  await page.getByLabel('Summary', { exact: true }).waitFor();
+}
+
+/** Publishes the open draft, confirming past the editor's starting-text warnings. */
+export async function publishAnywayInBrowser(page: Page, version: number) {
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await page.getByRole('button', { name: 'Publish anyway' }).click();
+  await page.getByText(`Published as version ${version}.`).waitFor();
+}
