@@ -23,9 +23,12 @@ async function generate(): Promise<string> {
     NODE_ENV: 'test',
     JWT_PRIVATE_KEY: keys.privateKeyPem,
     JWT_PUBLIC_KEY: keys.publicKeyPem,
+    WAYMARK_JOBS: 'off',
   });
-  // The document comes from the route schemas alone: an empty in-memory database will do.
+  // The document comes from the route schemas alone: an empty in-memory database will do (migrated,
+  // since the app starts its job queue on it).
   const db = await openPgliteMemory();
+  await db.migrate();
   const app = await buildApp({ config, db, cache: createMemoryCache(), logger: false });
   try {
     await app.ready();

@@ -19,7 +19,9 @@ Commands:
   content export <slug>     print a roadmap as a content file (YAML)
   user create-admin         create an admin account (--email, --password or a prompt)
   user promote              give an account a role (--email, --role)
-  keys                      print a new Ed25519 key pair for JWT_PRIVATE_KEY / JWT_PUBLIC_KEY
+  keys [--vapid]            print a new key pair: Ed25519 for JWT_*, or with --vapid P-256 for VAPID_*
+  jobs list                 the job queue: jobs per queue and state, and the failed ones
+  jobs retry <id>           send a failed job back to its queue
 
 Options:
   -h, --help                show help for a command
@@ -61,11 +63,25 @@ server first: the data directory is single-process.`,
 
 Gives an existing account a role. It takes effect in that user's next access token (within
 minutes). With PGlite, stop the server first.`,
-  keys: `Usage: waymark keys
+  keys: `Usage: waymark keys [--vapid]
 
 Prints a new Ed25519 key pair as JWT_PRIVATE_KEY=… and JWT_PUBLIC_KEY=… lines (PEM with \\n),
 ready for an .env file. Production refuses to start without such a pair; every instance of one
-deployment must share it.`,
+deployment must share it.
+
+With --vapid, prints a P-256 pair as VAPID_PUBLIC_KEY=… and VAPID_PRIVATE_KEY=… instead: the
+keys Web Push reminders are signed with (RFC 8292). Without them the push channel is off.
+Every instance shares one pair; a new pair makes browsers subscribe again.`,
+  'jobs list': `Usage: waymark jobs list [--limit N]
+
+Prints, for each queue, how many jobs are due, waiting for their time, running and failed, then
+the failed jobs (out of retries, in the dead-letter queue) with their id, queue, time and last
+error, oldest first (at most N, default 50). Works while servers run, on either database; with
+PGlite, stop the server first.`,
+  'jobs retry': `Usage: waymark jobs retry <id>
+
+Sends a failed job (an id from \`waymark jobs list\`) back to the queue it failed in, with a
+fresh set of retries. Exits 1 when no failed job has that id.`,
 };
 
 const ROLES = ['learner', 'author', 'admin'] as const;
@@ -105,10 +121,15 @@ async function main(argv: string[]): Promise<number> {
       role: { type: 'string' },
       draft: { type: 'boolean' },
       out: { type: 'string' },
+      vapid: { type: 'boolean' },
+      limit: { type: 'string' },
     },
   });
   const [command, sub, ...rest] = positionals;
-  const name = (command === 'content' || command === 'user') && sub ? `${command} ${sub}` : command;
+  const name =
+    (command === 'content' || command === 'user' || command === 'jobs') && sub
+      ? `${command} ${sub}`
+      : command;
 
   if (!name) {
     console.log(USAGE);
@@ -123,6 +144,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
+  if (name === 'keys' && values.vapid) {
+    const { generateVapidKeys } = await import('../server/modules/reminders/push.ts');
+    const pair = generateVapidKeys();
+    console.log(`VAPID_PUBLIC_KEY=${pair.publicKey}`);
+    console.log(`VAPID_PRIVATE_KEY=${pair.privateKey}`);
+    return 0;
+  }
   if (name === 'keys') {
     const { generateKeyPair } = await import('../server/modules/auth/tokens.ts');
     const pair = generateKeyPair();
@@ -134,6 +162,50 @@ async function main(argv: string[]): Promise<number> {
 
   const config = loadConfig();
   switch (name) {
+    case 'jobs list':
+    case 'jobs retry': {
+      const limit = Number(values.limit ?? 50);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+        console.error('--limit must be a whole number from 1 to 1000.');
+        return 1;
+      }
+      const id = sub === 'retry' ? rest[0] : undefined;
+      if (sub === 'retry' && !id) {
+        console.error('Which job? `waymark jobs retry <id>` (the ids are in `waymark jobs list`).');
+        return 1;
+      }
+      const { openConfiguredDatabase } = await import('../server/runtime.ts');
+      const { createJobs } = await import('../server/infra/jobs.ts');
+      const db = await openConfiguredDatabase(config);
+      const quiet = { error() {}, warn() {} };
+      const jobs = await createJobs({ connection: db.jobsConnection, ...config.jobs, log: quiet });
+      try {
+        if (id) {
+          if (!(await jobs.retry(id))) {
+            console.error(`No failed job has the id ${id} (see \`waymark jobs list\`).`);
+            return 1;
+          }
+          console.log(`Job ${id} is queued again.`);
+          return 0;
+        }
+        const counts = await jobs.counts();
+        console.log(['queue'.padEnd(20), 'queued', 'deferred', 'active', 'failed'].join('  '));
+        for (const q of counts) {
+          console.log(
+            [q.queue.padEnd(20), q.queued, q.deferred, q.active, q.failed]
+              .map((v) => String(v).padStart(6))
+              .join('  '),
+          );
+        }
+        const dead = await jobs.dead(limit);
+        console.log(dead.length === 0 ? '\nNo failed jobs.' : `\nFailed jobs (oldest first):`);
+        for (const job of dead) console.log(`${job.id}  ${job.queue}  ${job.failedAt}  ${job.error ?? ''}`);
+        return 0;
+      } finally {
+        await jobs.stop(1000);
+        await db.close();
+      }
+    }
     case 'serve': {
       const { start } = await import('../server/main.ts');
       await start(config);

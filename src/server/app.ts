@@ -20,6 +20,14 @@ import type { GuardedRedis } from './infra/redis.ts';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './infra/mailer.ts';
 import { createMemoryPubSub, type PubSub } from './infra/pubsub.ts';
 import { createBackground, type Background } from './infra/background.ts';
+import { createJobs, type Jobs } from './infra/jobs.ts';
+import { createReminderService, type ReminderService } from './modules/reminders/service.ts';
+import { reminderRoutes } from './modules/reminders/routes.ts';
+import { reminderSchemas } from './modules/reminders/schemas.ts';
+import { createPushSender, type PushSender } from './modules/reminders/push.ts';
+import { jobRoutes } from './modules/jobs/routes.ts';
+import { jobSchemas } from './modules/jobs/schemas.ts';
+import { createJobAdminService, type JobAdminService } from './modules/jobs/service.ts';
 import { credentialRoutes } from './modules/auth/account-routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { authSchemas } from './modules/auth/schemas.ts';
@@ -81,8 +89,12 @@ export interface AppDeps {
   redis?: GuardedRedis;
   /** Sign-in providers by id; by default those the configuration enables. */
   providers?: Map<string, OAuthProvider>;
-  /** The clock of spaced review (tests fix it); the system clock by default. */
+  /** The clock of spaced review, habits and reminders (tests fix it); the system clock by default. */
   now?: () => Date;
+  /** The job queue; by default one on `db`, owned (and stopped) by the app. */
+  jobs?: Jobs;
+  /** Web Push; by default VAPID's from the configuration, or none. */
+  push?: PushSender;
 }
 
 export interface Services {
@@ -98,6 +110,9 @@ export interface Services {
   authoring: AuthoringService;
   notes: NoteService;
   reviews: ReviewService;
+  reminders: ReminderService;
+  jobs: Jobs;
+  jobAdmin: JobAdminService;
 }
 
 declare module 'fastify' {
@@ -198,10 +213,41 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loginLimits: { perAddress: config.auth.failedLoginsPer15Minutes, perAccount: 20, perDay: 100 },
   });
   const progress = createProgressService({ db: deps.db, events, ...(deps.now ? { now: deps.now } : {}) });
-  const habits = createHabitService({ db: deps.db, users, roadmaps, events, progress });
+  const clock = deps.now ? { now: deps.now } : {};
+  const habits = createHabitService({ db: deps.db, users, roadmaps, events, progress, ...clock });
   const authoring = createAuthoringService({ db: deps.db, users, roadmaps });
   const notes = createNoteService({ db: deps.db });
   const reviews = createReviewService({ db: deps.db, users, ...(deps.now ? { now: deps.now } : {}) });
+  const jobs =
+    deps.jobs ??
+    (await createJobs({
+      connection: deps.db.jobsConnection,
+      retryDelaySeconds: config.jobs.retryDelaySeconds,
+      retryLimit: config.jobs.retryLimit,
+      pollSeconds: config.jobs.pollSeconds,
+      log: app.log,
+    }));
+  const push =
+    deps.push ??
+    (config.vapid
+      ? createPushSender({
+          vapid: { publicKey: config.vapid.publicKey, privateKey: config.vapid.privateKey },
+          subject: config.vapid.subject,
+        })
+      : undefined);
+  const reminders = createReminderService({
+    db: deps.db,
+    jobs,
+    users,
+    habits,
+    progress,
+    mailer,
+    push,
+    tokens,
+    publicUrl: config.publicUrl,
+    ...clock,
+  });
+  users.onNotificationSettingsChange((userId) => reminders.schedule(userId));
   const services: Services = {
     background,
     roadmaps,
@@ -223,9 +269,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     authoring,
     notes,
     reviews,
+    reminders,
+    jobs,
+    jobAdmin: createJobAdminService({ jobs, users }),
   };
   app.decorate('services', services);
+  if (config.jobs.work) await reminders.startWorkers();
   app.addHook('onClose', async () => {
+    // Running jobs get half the shutdown time to finish; the rest are handed back to the queue.
+    if (!deps.jobs) await jobs.stop(config.shutdownTimeoutMs / 2);
     await background.idle();
     if (!deps.mailer) mailer.close();
     if (!deps.pubsub) await pubsub.close();
@@ -242,6 +294,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     cache: deps.cache,
     db: deps.db,
     redis: deps.redis,
+    jobs,
     token: config.metricsToken,
   });
   await app.register(cookie);
@@ -263,6 +316,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...accountSchemas,
     ...noteSchemas,
     ...reviewSchemas,
+    ...reminderSchemas,
+    ...jobSchemas,
   ]) {
     app.addSchema(schema);
   }
@@ -300,6 +355,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(noteRoutes, { service: services.notes });
   await app.register(reviewRoutes, { service: services.reviews });
   await app.register(accountRoutes, { service: services.account });
+  await app.register(reminderRoutes, {
+    service: services.reminders,
+    vapidPublicKey: config.vapid?.publicKey,
+  });
+  await app.register(jobRoutes, { service: services.jobAdmin });
   await app.register(eventRoutes, {
     service: services.events,
     auth: services.auth,

@@ -38,6 +38,19 @@ export interface Config {
   /** SMTP server for outgoing mail; undefined = mail is logged and kept in the outbox table. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  jobs: JobsConfig;
+  /** Web Push (VAPID) keys; undefined = the push channel is unavailable. */
+  vapid: { publicKey: string; privateKey: string; subject: string } | undefined;
+}
+
+export interface JobsConfig {
+  /** Whether this instance runs jobs (every instance can queue them). */
+  work: boolean;
+  /** Seconds before a failed job's first retry (doubling after each). */
+  retryDelaySeconds: number;
+  retryLimit: number;
+  /** How often an idle worker looks for due jobs. */
+  pollSeconds: number;
 }
 
 export interface OAuthClientConfig {
@@ -203,6 +216,35 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   };
   const smtpUrl = url('SMTP_URL', ['smtp:', 'smtps:']);
   const mailFrom = read('MAIL_FROM') ?? 'Waymark <waymark@localhost>';
+  const jobs: JobsConfig = {
+    work: oneOf('WAYMARK_JOBS', ['on', 'off'], 'on') === 'on',
+    retryDelaySeconds: integer('JOB_RETRY_DELAY_SECONDS', 30, 1, 3600),
+    retryLimit: integer('JOB_RETRY_LIMIT', 4, 0, 20),
+    pollSeconds: integer('JOB_POLL_SECONDS', 2, 1, 60),
+  };
+  const vapidPublic = read('VAPID_PUBLIC_KEY');
+  const vapidPrivate = read('VAPID_PRIVATE_KEY');
+  if (Boolean(vapidPublic) !== Boolean(vapidPrivate)) {
+    problems.push('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY go together: set both or neither');
+  }
+  for (const [name, value, bytes] of [
+    ['VAPID_PUBLIC_KEY', vapidPublic, 65],
+    ['VAPID_PRIVATE_KEY', vapidPrivate, 32],
+  ] as const) {
+    if (value && Buffer.from(value, 'base64url').length !== bytes) {
+      problems.push(
+        `${name} must be a P-256 key in URL-safe base64 (make a pair with \`npx waymark keys --vapid\`)`,
+      );
+    }
+  }
+  const vapidSubject = read('VAPID_SUBJECT') ?? `mailto:${/<([^>]+)>/.exec(mailFrom)?.[1] ?? mailFrom}`;
+  if (!/^(mailto:|https:)/.test(vapidSubject)) {
+    problems.push('VAPID_SUBJECT must be a mailto: or https: URL where a push service can reach you');
+  }
+  const vapid =
+    vapidPublic && vapidPrivate
+      ? { publicKey: vapidPublic, privateKey: vapidPrivate, subject: vapidSubject }
+      : undefined;
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -225,5 +267,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     auth,
     smtpUrl,
     mailFrom,
+    jobs,
+    vapid,
   };
 }

@@ -4,9 +4,10 @@
 // admin). Each cell names the status the caller must get; a new route without a row fails the
 // first test, so nothing is added without deciding who may call it.
 import type { FastifyInstance } from 'fastify';
-import { randomBytes } from 'node:crypto';
+import { createECDH, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
+import { generateVapidKeys } from '../../src/server/modules/reminders/push.ts';
 import { GOOD_PASSWORD, signUp, type SignedUp } from '../helpers/auth.ts';
 import { readContentDir } from '../../src/server/modules/roadmaps/files.ts';
 import type { RoadmapSource } from '../../src/server/modules/roadmaps/schemas.ts';
@@ -114,6 +115,15 @@ interface Request {
 type Make = (who: SignedUp | null) => Promise<Request> | Request;
 
 // Shorthands for the usual shapes of a row.
+/** A browser's PushSubscription: a fresh endpoint and P-256 key each time. */
+function pushSubscription() {
+  const ecdh = createECDH('prime256v1');
+  return {
+    endpoint: `https://push.example.net/send/${randomUUID()}`,
+    keys: { p256dh: ecdh.generateKeys().toString('base64url'), auth: randomBytes(16).toString('base64url') },
+  };
+}
+
 const everyone = (status: number): Expected => Object.fromEntries(ACTORS.map((a) => [a, status])) as Expected;
 const signedIn = (status: number): Expected => ({ ...everyone(status), anonymous: 401 });
 const writers = (status: number): Expected => ({
@@ -252,6 +262,66 @@ const ROWS: Record<string, { expect: Expected; make: Make }> = {
       url: `/api/v1/admin/users/${(await signUp(t.app)).user.id}`,
       payload: { role: 'author' },
     }),
+  },
+  'GET /api/v1/admin/jobs': {
+    expect: admins(200),
+    make: () => ({ method: 'GET', url: '/api/v1/admin/jobs' }),
+  },
+  'POST /api/v1/admin/jobs/{id}/retry': {
+    // No dead job has this id: admins get 404, everyone else is refused before the lookup.
+    expect: admins(404),
+    make: () => ({ method: 'POST', url: `/api/v1/admin/jobs/${randomUUID()}/retry` }),
+  },
+  'GET /api/v1/me/push-subscriptions': {
+    expect: signedIn(200),
+    make: () => ({ method: 'GET', url: '/api/v1/me/push-subscriptions' }),
+  },
+  'POST /api/v1/me/push-subscriptions': {
+    expect: signedIn(201),
+    make: () => ({ method: 'POST', url: '/api/v1/me/push-subscriptions', payload: pushSubscription() }),
+  },
+  'DELETE /api/v1/me/push-subscriptions/{id}': {
+    expect: onlyA(204),
+    make: async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/me/push-subscriptions',
+        headers: actors.learnerA.auth,
+        payload: pushSubscription(),
+      });
+      return { method: 'DELETE', url: `/api/v1/me/push-subscriptions/${res.json().id}` };
+    },
+  },
+  'POST /api/v1/me/reminder/test': {
+    // Nobody here has a confirmed address or a browser subscribed: a clear 422 for each.
+    expect: signedIn(422),
+    make: () => ({ method: 'POST', url: '/api/v1/me/reminder/test' }),
+  },
+  'POST /api/v1/me/calendar-token': {
+    expect: signedIn(201),
+    make: () => ({ method: 'POST', url: '/api/v1/me/calendar-token' }),
+  },
+  'DELETE /api/v1/me/calendar-token': {
+    expect: signedIn(204),
+    make: () => ({ method: 'DELETE', url: '/api/v1/me/calendar-token' }),
+  },
+  'GET /api/v1/me/calendar.ics': {
+    // The token is the key, whoever sends it (calendar apps cannot sign in).
+    expect: everyone(200),
+    make: async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/me/calendar-token',
+        headers: actors.learnerA.auth,
+      });
+      const url = new URL(res.json().url);
+      return { method: 'GET', url: url.pathname + url.search };
+    },
+  },
+  'POST /api/v1/unsubscribe': {
+    // The signed token is the key; a forged one is refused the same for everyone.
+    expect: everyone(400),
+    make: () => ({ method: 'POST', url: '/api/v1/unsubscribe?token=not.a.valid-token-at-all' }),
   },
   'GET /api/v1/me': { expect: signedIn(200), make: () => ({ method: 'GET', url: '/api/v1/me' }) },
   'PATCH /api/v1/me': {
@@ -520,7 +590,14 @@ async function freshActors(): Promise<typeof actors> {
 }
 
 beforeAll(async () => {
-  t = await createTestApp({ AUTH_RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_MINUTE: '0' });
+  const vapid = generateVapidKeys();
+  t = await createTestApp({
+    AUTH_RATE_LIMIT_PER_MINUTE: '0',
+    RATE_LIMIT_PER_MINUTE: '0',
+    WAYMARK_JOBS: 'off',
+    VAPID_PUBLIC_KEY: vapid.publicKey,
+    VAPID_PRIVATE_KEY: vapid.privateKey,
+  });
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });
   template = (await readContentDir(t.config.contentDir)).files.find(
     (f) => f.source.slug === 'git-essentials',

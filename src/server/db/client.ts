@@ -12,6 +12,8 @@ import { cp, mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { fromPglite } from 'pg-boss';
+import { installJobs, type JobsOptions } from '../infra/jobs.ts';
 import { acquireDirLock, type DirLock } from './lock.ts';
 import * as schema from './schema.ts';
 import { templateDir } from './template.ts';
@@ -26,7 +28,9 @@ export interface Database {
   readonly primary: Db;
   /** Read-only queries; the primary itself when no replica is configured. */
   readonly replica: Db;
-  /** Applies pending migrations; safe to call from several instances at once. */
+  /** How the job queue reaches this database (infra/jobs.ts). */
+  readonly jobsConnection: JobsOptions['connection'];
+  /** Applies pending migrations (ours and the job queue's); safe from several instances at once. */
   migrate(): Promise<void>;
   /** Resolves when every configured database answers a trivial query. */
   ping(): Promise<void>;
@@ -65,11 +69,13 @@ export function openPostgres(options: PostgresOptions): Database {
   const replicaPool = options.readUrl ? makePool(options.readUrl) : undefined;
   const primary: Db = drizzlePg(primaryPool, { schema });
   const replica: Db = replicaPool ? drizzlePg(replicaPool, { schema }) : primary;
+  const jobsConnection = { connectionString: options.url, max: 3 };
 
   return {
     driver: 'postgres',
     primary,
     replica,
+    jobsConnection,
     async migrate() {
       // Several instances may start together: one migrates while the others wait on the lock.
       const client = await primaryPool.connect();
@@ -77,6 +83,7 @@ export function openPostgres(options: PostgresOptions): Database {
         await client.query('select pg_advisory_lock(hashtext($1))', ['waymark:migrate']);
         try {
           await migratePg(drizzlePg(client, { schema }), { migrationsFolder: MIGRATIONS_DIR });
+          await installJobs(jobsConnection);
         } finally {
           await client.query('select pg_advisory_unlock(hashtext($1))', ['waymark:migrate']);
         }
@@ -104,12 +111,15 @@ export function openPostgres(options: PostgresOptions): Database {
 /** Wraps an open PGlite client (the lock, when given, is released on close). */
 export function pgliteDatabase(client: PGlite, lock?: DirLock): Database {
   const db: Db = drizzlePglite(client, { schema });
+  const jobsConnection = { db: fromPglite(client), backend: 'pglite' as const };
   return {
     driver: 'pglite',
     primary: db,
     replica: db,
+    jobsConnection,
     async migrate() {
       await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: MIGRATIONS_DIR });
+      await installJobs(jobsConnection);
     },
     async ping() {
       await db.execute(sql`select 1`);

@@ -159,6 +159,26 @@ export const steps = pgTable(
 // Accounts and sessions
 
 export const ROLES = ['learner', 'author', 'admin'] as const;
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+export const CHANNELS = ['email', 'push'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export interface ReminderSettings {
+  enabled: boolean;
+  /** Local wall-clock time, HH:MM, in the user's time zone. */
+  localTime: string;
+  days: Weekday[];
+  channels: Channel[];
+}
+
+export const DEFAULT_REMINDER: ReminderSettings = {
+  enabled: false,
+  localTime: '19:00',
+  days: [...WEEKDAYS],
+  channels: ['email'],
+};
 export type Role = (typeof ROLES)[number];
 
 export const users = pgTable(
@@ -178,6 +198,13 @@ export const users = pgTable(
     streakFreezes: boolean('streak_freezes').notNull().default(true),
     /** The public profile's address, /u/{handle}; unique when set. */
     handle: text('handle'),
+    /** The daily reminder (reminders/schedule.ts reads it); off by default. */
+    reminder: jsonb('reminder').$type<ReminderSettings>().notNull().default(DEFAULT_REMINDER),
+    /** Opt-in weekly digest mail, on the morning of `digest_day`. */
+    weeklyDigest: boolean('weekly_digest').notNull().default(false),
+    digestDay: text('digest_day', { enum: WEEKDAYS }).notNull().default('mon'),
+    /** sha256 of the secret in the calendar feed's URL; null when there is no feed. */
+    calendarTokenHash: text('calendar_token_hash'),
     /** argon2id PHC string; null for accounts that only sign in through a provider. */
     passwordHash: text('password_hash'),
     createdAt: createdAt(),
@@ -186,6 +213,11 @@ export const users = pgTable(
   (t) => [
     uniqueIndex('users_email_key').on(t.email),
     uniqueIndex('users_handle_key').on(t.handle),
+    uniqueIndex('users_calendar_token_key').on(t.calendarTokenHash),
+    // The reminder sweep reads only the learners who want reminders or digests.
+    index('users_notifications_idx')
+      .on(t.id)
+      .where(sql`(${t.reminder}->>'enabled')::boolean or ${t.weeklyDigest}`),
     check('users_role_check', sql`${t.role} in ('learner', 'author', 'admin')`),
     check('users_daily_goal_check', sql`${t.dailyGoalMinutes} between 5 and 600`),
   ],
@@ -268,9 +300,57 @@ export const outbox = pgTable(
     to: text('to').notNull(),
     subject: text('subject').notNull(),
     text: text('text').notNull(),
+    /** The HTML part, when the mail has one (reminders, digests). */
+    html: text('html'),
+    /** Extra headers (List-Unsubscribe, List-Unsubscribe-Post). */
+    headers: jsonb('headers').$type<Record<string, string>>(),
     createdAt: createdAt(),
   },
   (t) => [index('outbox_to_idx').on(t.to)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Reminders and digests (modules/reminders)
+
+/** A browser's Web Push subscription (its endpoint is a capability URL: never logged). */
+export const pushSubscriptions = pgTable(
+  'push_subscriptions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    endpoint: text('endpoint').notNull(),
+    p256dh: text('p256dh').notNull(),
+    auth: text('auth').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('push_subscriptions_endpoint_key').on(t.endpoint),
+    index('push_subscriptions_user_idx').on(t.userId),
+  ],
+);
+
+export const NOTIFICATION_KINDS = ['reminder', 'digest'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/**
+ * One row per notification decided: the primary key is the rule "at most one reminder (or
+ * digest) per local day", held by the database whichever instance or retry gets there first.
+ */
+export const notificationSends = pgTable(
+  'notification_sends',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
+    localDate: date('local_date', { mode: 'string' }).notNull(),
+    /** The job that claimed it: its own retry may carry on, any other job stands down. */
+    jobId: uuid('job_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.kind, t.localDate] })],
 );
 
 // ---------------------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fromPglite } from 'pg-boss';
+import { installJobs } from '../infra/jobs.ts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -19,7 +21,8 @@ const CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'waymark');
 export async function templateDir(): Promise<string> {
   const journal = await readFile(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'));
   const pglite = await readFile(path.join(ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json'));
-  const hash = createHash('sha256').update(journal).update(pglite).digest('hex').slice(0, 16);
+  const boss = await readFile(path.join(ROOT, 'node_modules', 'pg-boss', 'package.json'));
+  const hash = createHash('sha256').update(journal).update(pglite).update(boss).digest('hex').slice(0, 16);
   return path.join(CACHE_DIR, `pglite-template-${hash}`);
 }
 
@@ -30,6 +33,7 @@ export async function buildTemplate(): Promise<string> {
   const client = await PGlite.create(partial);
   try {
     await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_DIR });
+    await installJobs({ db: fromPglite(client), backend: 'pglite' });
   } finally {
     await client.close();
   }

@@ -9,6 +9,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { Database } from '../db/client.ts';
 import type { Cache } from '../infra/cache.ts';
 import type { GuardedRedis } from '../infra/redis.ts';
+import type { Jobs } from '../infra/jobs.ts';
 
 export interface AppMetrics {
   registry: Registry;
@@ -45,6 +46,7 @@ async function metrics(
     cache?: Cache;
     db?: Database;
     redis?: GuardedRedis | undefined;
+    jobs?: Jobs;
     /** Bearer token /metrics requires; without it, only direct loopback clients are answered. */
     token?: string | undefined;
   },
@@ -126,6 +128,39 @@ async function metrics(
       'Redis commands not sent because the circuit was open (the caller fell back at once)',
       () => breaker.stats().shortCircuits,
     );
+  }
+  const { jobs } = options;
+  if (jobs) {
+    new Gauge({
+      name: 'waymark_jobs',
+      help: 'Jobs per queue and state (queued: due, waiting for a worker; deferred: not yet due; failed: out of retries)',
+      labelNames: ['queue', 'state'] as const,
+      registers: [registry],
+      async collect() {
+        for (const q of await jobs.counts()) {
+          for (const state of ['queued', 'deferred', 'active', 'failed'] as const) {
+            this.set({ queue: q.queue, state }, q[state]);
+          }
+        }
+      },
+    });
+    const runs = new Counter({
+      name: 'waymark_job_runs_total',
+      help: 'Job attempts on this instance by queue and outcome (failed: will be retried, or dead-lettered)',
+      labelNames: ['queue', 'outcome'] as const,
+      registers: [registry],
+    });
+    const latency = new Histogram({
+      name: 'waymark_job_latency_seconds',
+      help: 'From when a job was due to when its attempt finished, by queue',
+      labelNames: ['queue'] as const,
+      buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800],
+      registers: [registry],
+    });
+    jobs.onRun((run) => {
+      runs.inc({ queue: run.queue, outcome: run.outcome });
+      latency.observe({ queue: run.queue }, run.latencySeconds);
+    });
   }
   const appMetrics: AppMetrics = {
     registry,

@@ -58,6 +58,9 @@ const MATRIX: [string, Subject, string, string[]][] = [
   ["A's study entry", { kind: 'owned', userId: A }, 'read', ['owner', 'demotedOwner']],
   ["A's study entry", { kind: 'owned', userId: A }, 'update', ['owner', 'demotedOwner']],
   ["A's study entry", { kind: 'owned', userId: A }, 'delete', ['owner', 'demotedOwner']],
+  ['the job queue', { kind: 'queue' }, 'read', ACTORS.filter((a) => a !== 'anonymous')],
+  ['the job queue', { kind: 'queue' }, 'list', ['admin']],
+  ['the job queue', { kind: 'queue' }, 'retry', ['admin']],
 ];
 
 describe('the policies', () => {

@@ -29,7 +29,12 @@ export interface OwnedSubject {
   userId: string;
 }
 
-export type Subject = RoadmapSubject | UserSubject | OwnedSubject;
+/** The job queue (its counts, its dead letters): an operator's view. */
+export interface QueueSubject {
+  kind: 'queue';
+}
+
+export type Subject = RoadmapSubject | UserSubject | OwnedSubject | QueueSubject;
 
 type Rule<S> = (actor: Actor, subject: S) => boolean;
 
@@ -73,10 +78,19 @@ export const ownedRules = {
   delete: owns,
 } satisfies Record<string, Rule<OwnedSubject>>;
 
+export const queueRules = {
+  /** That there is a queue is no secret (the README says so); what is in it is. */
+  read: (actor) => actor !== null,
+  /** Counts and failed jobs (whose data names learners), and sending a failed job back: admins. */
+  list: (actor) => isAdmin(actor),
+  retry: (actor) => isAdmin(actor),
+} satisfies Record<string, Rule<QueueSubject>>;
+
 export const POLICIES = {
   roadmap: roadmapRules,
   user: userRules,
   owned: ownedRules,
+  queue: queueRules,
 } as const;
 
 type Policies = typeof POLICIES;
@@ -96,7 +110,12 @@ export function can<S extends Subject>(actor: Actor, action: Action<S>, subject:
  */
 const HIDDEN: { [K in Subject['kind']]?: ReadonlySet<string> } = { roadmap: new Set(['readVersion']) };
 
-const NAMES: Record<Subject['kind'], string> = { roadmap: 'roadmap', user: 'user', owned: 'item' };
+const NAMES: Record<Subject['kind'], string> = {
+  roadmap: 'roadmap',
+  user: 'user',
+  owned: 'item',
+  queue: 'job queue',
+};
 
 /**
  * Throws unless `actor` may do `action` to `subject`: 401 for nobody, 404 when they may not see

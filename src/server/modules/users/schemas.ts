@@ -1,10 +1,52 @@
 // The user as the API shows it, and the bodies that change one.
 import Type, { type Static } from 'typebox';
+import { ref } from '../../http/schemas.ts';
 
 export const RoleSchema = Type.Union(
   [Type.Literal('learner'), Type.Literal('author'), Type.Literal('admin')],
   {
     description: '`learner` (default), `author` (writes roadmaps) or `admin` (everything, and roles).',
+  },
+);
+
+const Weekday = Type.Union(
+  [
+    Type.Literal('mon'),
+    Type.Literal('tue'),
+    Type.Literal('wed'),
+    Type.Literal('thu'),
+    Type.Literal('fri'),
+    Type.Literal('sat'),
+    Type.Literal('sun'),
+  ],
+  { description: 'A weekday: mon, tue, wed, thu, fri, sat or sun.' },
+);
+
+export const Reminder = Type.Object(
+  {
+    enabled: Type.Boolean({ description: 'Off by default.' }),
+    localTime: Type.String({
+      pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
+      description:
+        'HH:MM in your time zone. On a day the clocks skip it (spring forward), the reminder comes when the clock reaches the hour after.',
+    }),
+    days: Type.Array(Weekday, {
+      uniqueItems: true,
+      maxItems: 7,
+      description: 'The weekdays to remind you on.',
+    }),
+    channels: Type.Array(Type.Union([Type.Literal('email'), Type.Literal('push')]), {
+      uniqueItems: true,
+      maxItems: 2,
+      description:
+        '`email` (to a confirmed address) and/or `push` (every browser where you allowed notifications).',
+    }),
+  },
+  {
+    $id: 'Reminder',
+    additionalProperties: false,
+    description:
+      "A daily reminder at `localTime` on `days`, sent only when the day's logged minutes are below your goal, at most once a day.",
   },
 );
 
@@ -30,6 +72,9 @@ export const User = Type.Object(
     handle: Type.Union([Type.String(), Type.Null()], {
       description: 'The public profile lives at /u/{handle}.',
     }),
+    reminder: ref(Reminder),
+    weeklyDigest: Type.Boolean({ description: 'A summary of your week by mail, on `digestDay` at 08:00.' }),
+    digestDay: Weekday,
     createdAt: Type.String({ format: 'date-time' }),
   },
   { $id: 'User', additionalProperties: false },
@@ -75,6 +120,15 @@ export const ProfilePatch = Type.Object(
         description: '3 to 30 lower-case letters, digits and inner hyphens; null removes it.',
       }),
     ),
+    reminder: Type.Optional(
+      Type.Partial(Type.Omit(Reminder, ['$id']), {
+        additionalProperties: false,
+        minProperties: 1,
+        description: 'The fields to change; the others stay as they are.',
+      }),
+    ),
+    weeklyDigest: Type.Optional(Type.Boolean()),
+    digestDay: Type.Optional(Weekday),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -87,4 +141,4 @@ export const UserIdParams = Type.Object(
   { additionalProperties: false },
 );
 
-export const userSchemas = [User];
+export const userSchemas = [Reminder, User];

@@ -35,12 +35,17 @@ export function toUser(row: UserRow): User {
     publicProfile: row.publicProfile,
     streakFreezes: row.streakFreezes,
     handle: row.handle,
+    reminder: row.reminder,
+    weeklyDigest: row.weeklyDigest,
+    digestDay: row.digestDay,
     createdAt: row.createdAt.toISOString(),
   };
 }
 
 export function createUserService(deps: { db: Database }) {
   const { db } = deps;
+  /** Told after a profile change that moves notifications (reminders reschedule). */
+  const scheduleListeners: Array<(userId: string) => Promise<void>> = [];
 
   async function get(id: string): Promise<UserRow> {
     const row = await repo.findById(db.primary, id);
@@ -102,7 +107,10 @@ export function createUserService(deps: { db: Database }) {
     if (patch.handle !== undefined) values.handle = patch.handle;
     if (patch.publicProfile !== undefined) values.publicProfile = patch.publicProfile;
     if (patch.streakFreezes !== undefined) values.streakFreezes = patch.streakFreezes;
+    if (patch.weeklyDigest !== undefined) values.weeklyDigest = patch.weeklyDigest;
+    if (patch.digestDay !== undefined) values.digestDay = patch.digestDay;
     const current = await get(userId);
+    if (patch.reminder !== undefined) values.reminder = { ...current.reminder, ...patch.reminder };
     const handle = values.handle !== undefined ? values.handle : current.handle;
     const isPublic = values.publicProfile ?? current.publicProfile;
     if (isPublic && !handle) {
@@ -113,6 +121,10 @@ export function createUserService(deps: { db: Database }) {
     try {
       const row = await repo.update(db.primary, userId, values);
       if (!row) throw notFound('There is no such user.');
+      const moves = ['reminder', 'weeklyDigest', 'digestDay', 'timezone'] as const;
+      if (moves.some((key) => values[key] !== undefined)) {
+        for (const listener of scheduleListeners) await listener(userId);
+      }
       return row;
     } catch (err) {
       if (isUniqueViolation(err, 'users_handle_key')) {
@@ -170,6 +182,10 @@ export function createUserService(deps: { db: Database }) {
   }
 
   return {
+    /** `listener` runs after a change to reminders, the digest or the time zone. */
+    onNotificationSettingsChange(listener: (userId: string) => Promise<void>) {
+      scheduleListeners.push(listener);
+    },
     get,
     findByEmail,
     findPublic,

@@ -1,0 +1,70 @@
+// Web Push (RFC 8030): sends a reminder to one browser subscription, the payload encrypted for
+// it (RFC 8291, aes128gcm) and the request signed with the server's VAPID key (RFC 8292) — all by
+// the web-push library. Endpoints are capability URLs, so errors name only the push service's
+// origin, never the endpoint's path or the subscription's keys.
+import webpush from 'web-push';
+
+export interface PushSubscriptionKeys {
+  endpoint: string;
+  keys: { p256dh: string; auth: string };
+}
+
+/** A P-256 key pair, URL-safe base64 (the public key uncompressed), as web-push generates. */
+export interface VapidKeys {
+  publicKey: string;
+  privateKey: string;
+}
+
+/** 'gone': the push service no longer knows the subscription (404/410); the caller deletes it. */
+export type PushOutcome = 'sent' | 'gone';
+
+export interface PushSender {
+  send(subscription: PushSubscriptionKeys, payload: object): Promise<PushOutcome>;
+}
+
+/** How long the push service keeps a message for a browser that is offline. */
+const TTL_SECONDS = 12 * 60 * 60;
+
+export function generateVapidKeys(): VapidKeys {
+  return webpush.generateVAPIDKeys();
+}
+
+export function createPushSender(options: {
+  vapid: VapidKeys;
+  /** A mailto: or https: URL the push service can reach the operator at. */
+  subject: string;
+  timeoutMs?: number;
+}): PushSender {
+  const vapidDetails = { subject: options.subject, ...options.vapid };
+  const timeout = options.timeoutMs ?? 10_000;
+
+  return {
+    async send(subscription, payload) {
+      try {
+        await webpush.sendNotification(subscription, JSON.stringify(payload), {
+          vapidDetails,
+          contentEncoding: 'aes128gcm',
+          TTL: TTL_SECONDS,
+          timeout,
+        });
+        return 'sent';
+      } catch (err) {
+        const service = `push service ${originOf(subscription.endpoint)}`;
+        if (!(err instanceof webpush.WebPushError)) {
+          // Network errors, timeouts, invalid keys: they carry no endpoint path or key.
+          throw new Error(`${service} failed: ${err instanceof Error ? err.message : String(err)}`, {
+            cause: err,
+          });
+        }
+        if (err.statusCode === 404 || err.statusCode === 410) return 'gone';
+        // Without the WebPushError as the cause: it holds the whole endpoint URL.
+        // eslint-disable-next-line preserve-caught-error
+        throw new Error(`${service} answered ${err.statusCode}`);
+      }
+    },
+  };
+}
+
+function originOf(endpoint: string): string {
+  return URL.parse(endpoint)?.origin ?? '(invalid endpoint)';
+}
