@@ -24,7 +24,7 @@ import { createJobs, type Jobs } from './infra/jobs.ts';
 import { createReminderService, type ReminderService } from './modules/reminders/service.ts';
 import { reminderRoutes } from './modules/reminders/routes.ts';
 import { reminderSchemas } from './modules/reminders/schemas.ts';
-import { createPushSender, type PushSender } from './modules/reminders/push.ts';
+import { createPushSender, developmentVapidKeys, type PushSender } from './modules/reminders/push.ts';
 import { jobRoutes } from './modules/jobs/routes.ts';
 import { jobSchemas } from './modules/jobs/schemas.ts';
 import { createJobAdminService, type JobAdminService } from './modules/jobs/service.ts';
@@ -227,14 +227,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       pollSeconds: config.jobs.pollSeconds,
       log: app.log,
     }));
-  const push =
-    deps.push ??
-    (config.vapid
-      ? createPushSender({
-          vapid: { publicKey: config.vapid.publicKey, privateKey: config.vapid.privateKey },
-          subject: config.vapid.subject,
-        })
-      : undefined);
+  const vapid =
+    config.vapid ??
+    (config.nodeEnv === 'development' ? await developmentVapidKeys(config.dataDir) : undefined);
+  const push = deps.push ?? (vapid ? createPushSender({ vapid, subject: config.vapidSubject }) : undefined);
   const reminders = createReminderService({
     db: deps.db,
     jobs,
@@ -245,6 +241,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     push,
     tokens,
     publicUrl: config.publicUrl,
+    pushPrivateEndpoints: config.pushPrivateEndpoints,
     ...clock,
   });
   users.onNotificationSettingsChange((userId) => reminders.schedule(userId));

@@ -39,8 +39,12 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   jobs: JobsConfig;
-  /** Web Push (VAPID) keys; undefined = the push channel is unavailable. */
-  vapid: { publicKey: string; privateKey: string; subject: string } | undefined;
+  /** Web Push (VAPID) keys; undefined = generated into the data dir in development, else no push. */
+  vapid: { publicKey: string; privateKey: string } | undefined;
+  /** Accept push endpoints on loopback and private addresses (tests with a local push service). */
+  pushPrivateEndpoints: boolean;
+  /** Where push services can reach the operator (VAPID's `sub`): VAPID_SUBJECT, else MAIL_FROM's address. */
+  vapidSubject: string;
 }
 
 export interface JobsConfig {
@@ -242,9 +246,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     problems.push('VAPID_SUBJECT must be a mailto: or https: URL where a push service can reach you');
   }
   const vapid =
-    vapidPublic && vapidPrivate
-      ? { publicKey: vapidPublic, privateKey: vapidPrivate, subject: vapidSubject }
-      : undefined;
+    vapidPublic && vapidPrivate ? { publicKey: vapidPublic, privateKey: vapidPrivate } : undefined;
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -269,5 +271,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     mailFrom,
     jobs,
     vapid,
+    vapidSubject,
+    pushPrivateEndpoints: oneOf('PUSH_ALLOW_PRIVATE_ENDPOINTS', ['on', 'off'], 'off') === 'on',
   };
 }

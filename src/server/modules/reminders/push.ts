@@ -2,6 +2,8 @@
 // it (RFC 8291, aes128gcm) and the request signed with the server's VAPID key (RFC 8292) — all by
 // the web-push library. Endpoints are capability URLs, so errors name only the push service's
 // origin, never the endpoint's path or the subscription's keys.
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import webpush from 'web-push';
 
 export interface PushSubscriptionKeys {
@@ -27,6 +29,29 @@ const TTL_SECONDS = 12 * 60 * 60;
 
 export function generateVapidKeys(): VapidKeys {
   return webpush.generateVAPIDKeys();
+}
+
+/**
+ * In development, a VAPID pair generated once into the data dir (`vapid.json`, mode 600), so
+ * `npm start` has push reminders without configuration and browsers stay subscribed across
+ * restarts. Production sets VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY (`npx waymark keys --vapid`).
+ */
+export async function developmentVapidKeys(dataDir: string): Promise<VapidKeys> {
+  const file = path.join(dataDir, 'vapid.json');
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as VapidKeys;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file, JSON.stringify(generateVapidKeys()), { mode: 0o600, flag: 'wx' }).catch(
+    (err: unknown) => {
+      // Another process made one first: use theirs.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    },
+  );
+  await chmod(file, 0o600);
+  return JSON.parse(await readFile(file, 'utf8')) as VapidKeys;
 }
 
 export function createPushSender(options: {
