@@ -10,6 +10,7 @@ import type { DeliverJob, NotificationJob } from './service.ts';
 import { createTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { signUp, type SignedUp } from '../../../../test/helpers/auth.ts';
 import { addDays } from '../habits/calendar.ts';
+import { generateVapidKeys } from './push.ts';
 
 let t: TestApp;
 const clock = { now: new Date('2026-12-02T12:00:00Z') };
@@ -357,6 +358,38 @@ describe('push subscriptions', () => {
     });
     expect(res.statusCode).toBe(422);
     expect(res.json().detail).toMatch(/VAPID/);
+  });
+
+  it.each([
+    'https://127.0.0.1/push',
+    'https://[::1]/push',
+    'https://10.1.2.3/push',
+    'https://169.254.169.254/latest/meta-data',
+    'https://[::ffff:192.168.1.1]/push',
+    'https://localhost:8443/push',
+  ])('refuse an endpoint on a private network: %s', async (endpoint) => {
+    const vapid = generateVapidKeys();
+    const other = await createTestApp(
+      {
+        WAYMARK_JOBS: 'off',
+        VAPID_PUBLIC_KEY: vapid.publicKey,
+        VAPID_PRIVATE_KEY: vapid.privateKey,
+      },
+      { db: t.db },
+    );
+    try {
+      const me = await signUp(other.app);
+      const res = await other.app.inject({
+        method: 'POST',
+        url: '/api/v1/me/push-subscriptions',
+        headers: me.auth,
+        payload: { ...subscription, endpoint },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors[0].path).toBe('/body/endpoint');
+    } finally {
+      await other.close();
+    }
   });
 
   it.each([
