@@ -9,6 +9,9 @@
 //                                      nginx with one and with two instances, and nginx's cache vs a static file
 //   npm run bench -- --check           only the read scenario, short (3 s per side, 3 alternations): exits 1
 //                                      when the cached read is below 0.7 × the bare server (CI runs it)
+//   DATABASE_URL=… npm run bench -- --reminders
+//                                      only this: 10,000 reminders due in the same minute, enqueue
+//                                      throughput and due → sent latency (test/load/reminders-bench.ts)
 //   npm run bench -- --freeze          only this: the cached read and login before, during and after
 //                                      a 10 s SIGSTOP of a Redis of the bench's own (test/load/freeze.ts)
 //
@@ -44,11 +47,17 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     redis: { type: 'boolean', default: false },
     freeze: { type: 'boolean', default: false },
+    reminders: { type: 'boolean', default: false },
     check: { type: 'boolean', default: false },
   },
 });
 /** The regression check's floor: the cached read against the bare server, in the same run. */
 const CHECK_RATIO = 0.7;
+if (values.reminders) {
+  const { remindersBench } = await import('./reminders-bench.ts');
+  await remindersBench();
+  process.exit(0);
+}
 if (values.freeze) {
   const { freezeBench } = await import('./freeze.ts');
   const failed = await freezeBench();
