@@ -112,7 +112,7 @@ describe('the server process', { timeout: processes(2) }, () => {
   });
 });
 
-describe('the waymark CLI', { timeout: processes(11) }, () => {
+describe('the waymark CLI', { timeout: processes(16) }, () => {
   it('prints help and fails on unknown commands', async () => {
     const help = await runToEnd([...CLI, '--help'], childEnv({}));
     expect(help.code).toBe(0);
@@ -126,6 +126,8 @@ describe('the waymark CLI', { timeout: processes(11) }, () => {
       ['user', 'create-admin'],
       ['user', 'promote'],
       ['keys'],
+      ['jobs', 'list'],
+      ['jobs', 'retry'],
     ]) {
       const sub = await runToEnd([...CLI, ...command, '--help'], childEnv({}));
       expect(sub.code).toBe(0);
@@ -238,6 +240,27 @@ describe('the waymark CLI', { timeout: processes(11) }, () => {
     expect(result.output).toMatch(
       /^JWT_PUBLIC_KEY="-----BEGIN PUBLIC KEY-----\\n.+-----END PUBLIC KEY-----"$/m,
     );
+  });
+
+  it('keys --vapid prints a P-256 pair (65-byte public, 32-byte private key, URL-safe base64)', async () => {
+    const result = await runToEnd([...CLI, 'keys', '--vapid'], childEnv({}));
+    expect(result.code).toBe(0);
+    const publicKey = /^VAPID_PUBLIC_KEY=([\w-]+)$/m.exec(result.output)![1]!;
+    const privateKey = /^VAPID_PRIVATE_KEY=([\w-]+)$/m.exec(result.output)![1]!;
+    expect(Buffer.from(publicKey, 'base64url')).toHaveLength(65);
+    expect(Buffer.from(privateKey, 'base64url')).toHaveLength(32);
+  });
+
+  it('jobs list shows the queues of a stopped data directory, and jobs retry names an unknown job', async () => {
+    const env = childEnv({ WAYMARK_DATA_DIR: await tempDir() });
+    const list = await runToEnd([...CLI, 'jobs', 'list'], env);
+    expect(list.code, list.output).toBe(0);
+    expect(list.output).toMatch(/^queue\s+queued\s+deferred\s+active\s+failed$/m);
+    expect(list.output).toMatch(/^notification\s+0\s+0\s+0\s+0$/m);
+    expect(list.output).toMatch(/No failed jobs\./);
+    const retry = await runToEnd([...CLI, 'jobs', 'retry', '00000000-0000-4000-8000-000000000000'], env);
+    expect(retry.code).toBe(1);
+    expect(retry.output).toMatch(/No failed job has the id 00000000-0000-4000-8000-000000000000/);
   });
 
   it('reports bad configuration clearly', async () => {
