@@ -32,6 +32,7 @@ const AuthorList = lazy(() => import('./pages/Author.tsx').then((m) => ({ defaul
 const AuthorEdit = lazy(() => import('./pages/AuthorEdit.tsx'));
 const Admin = lazy(() => import('./pages/Admin.tsx'));
 const VerifyEmail = lazy(() => import('./pages/Auth.tsx').then((m) => ({ default: m.VerifyEmail })));
+const Unsubscribe = lazy(() => import('./pages/Unsubscribe.tsx'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -66,6 +67,7 @@ function App() {
           <Route path="/login" element={page(<Login />)} />
           <Route path="/reset-password" element={page(<ResetPassword />)} />
           <Route path="/verify-email" element={page(<VerifyEmail />)} />
+          <Route path="/unsubscribe" element={page(<Unsubscribe />)} />
           <Route path="/dashboard" element={page(<Dashboard />)} />
           <Route path="/history" element={page(<History />)} />
           <Route path="/notes" element={page(<Notes />)} />

@@ -16,6 +16,8 @@ export const keys = {
   studyLog: ['me', 'study-sessions'] as const,
   reviews: ['me', 'reviews'] as const,
   forecast: (slug: string) => ['me', 'forecast', slug] as const,
+  pushSubscriptions: ['me', 'push-subscriptions'] as const,
+  adminJobs: ['admin', 'jobs'] as const,
 };
 
 export const useRoadmaps = () =>

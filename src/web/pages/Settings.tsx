@@ -1,5 +1,5 @@
-// Profile, time zone and goal, the public profile and its card, sign-in and security, export,
-// deletion.
+// Profile, time zone and goal, reminders and the calendar feed, the public profile and its card,
+// sign-in and security, export, deletion.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Navigate } from 'react-router';
@@ -7,6 +7,7 @@ import { call, client, type ProfilePatch } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { useLeave } from '../leave.tsx';
 import { ChangeEmail, ChangePassword, Sessions } from '../components/AccountSecurity.tsx';
+import { CalendarFeed, Reminders } from '../components/Reminders.tsx';
 import { ErrorMessage, Field, Loading, usePageMeta } from '../components/common.tsx';
 
 const zones = (() => {
@@ -131,6 +132,9 @@ export default function Settings() {
           Save
         </button>
       </form>
+
+      <Reminders user={user} />
+      <CalendarFeed />
 
       {user.publicProfile && cardUrl ? (
         <section className="panel" aria-labelledby="card">
