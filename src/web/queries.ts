@@ -129,35 +129,39 @@ export function useStepStatuses(slug: string) {
   }, [updatedAt, queryClient, slug]);
 
   // A change made while we do not know yet whether anyone is signed in is kept in this browser
-  // at once (so a reload cannot lose it) and waits for the answer: then it goes to the account
-  // (and leaves this browser), or simply stays here.
-  const [waiting, setWaiting] = useState<Record<string, StepStatus>>({});
+  // at once (so a reload cannot lose it) and waits for the answer: then it goes to the account,
+  // and this browser's record of the step goes back to what it was before (an older tick kept
+  // here stays, to be imported later), or it simply stays here.
+  const [waiting, setWaiting] = useState<Record<string, { next: StepStatus; before: StepStatus }>>({});
   const { mutate } = mutation;
   useEffect(() => {
     if (status === 'loading' || Object.keys(waiting).length === 0) return;
+    const changes = Object.fromEntries(Object.entries(waiting).map(([step, w]) => [step, w.next]));
     if (status === 'signed-in') {
-      for (const [step, next] of Object.entries(waiting)) {
+      for (const [step, { next, before }] of Object.entries(waiting)) {
         mutate({ step, next });
-        setLocalStatus(slug, step, 'todo');
+        setLocalStatus(slug, step, before);
       }
-    }
-    if (status === 'signed-in') setPending((p) => ({ ...p, ...waiting }));
-    else setLocal(localStatuses(slug));
+      setPending((p) => ({ ...p, ...changes }));
+    } else setLocal(localStatuses(slug));
     setWaiting({});
   }, [status, waiting, mutate, slug]);
+  const waitingStatuses = Object.fromEntries(Object.entries(waiting).map(([step, w]) => [step, w.next]));
 
   const signedIn = status === 'signed-in';
   return {
     signedIn,
     /** Whose statuses these are is known, and they are loaded: not a guess made while asking. */
     ready: status !== 'loading' && (!signedIn || progress.data !== undefined),
-    statuses: signedIn ? { ...progress.data?.steps, ...pending } : { ...local, ...waiting },
+    statuses: signedIn ? { ...progress.data?.steps, ...pending } : { ...local, ...waitingStatuses },
     summary: signedIn ? progress.data : undefined,
     error: mutation.error,
     set(step: string, next: StepStatus) {
       if (status === 'loading') {
+        const before = localStatuses(slug)[step] ?? 'todo';
         setLocalStatus(slug, step, next);
-        setWaiting((w) => ({ ...w, [step]: next }));
+        // A second change to the same step while waiting keeps the first one's `before`.
+        setWaiting((w) => ({ ...w, [step]: { next, before: w[step]?.before ?? before } }));
       } else if (signedIn) {
         setPending((p) => ({ ...p, [step]: next }));
         mutation.mutate({ step, next });

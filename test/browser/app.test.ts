@@ -186,6 +186,34 @@ describe('a signed-in learner', () => {
     await b.context.close();
   });
 
+  it('sends a change made while the session is still loading to the account, keeping this browser’s older tick', async () => {
+    const { context, page } = await newPage();
+    await signInInBrowser(page, { email, password });
+    // A tick this browser kept from before signing in (not imported), for the step changed below.
+    const KEY = 'waymark:progress:v1';
+    const older = { 'git-essentials': { 'commits-and-history': 'done' } };
+    await page.evaluate(([key, value]) => localStorage.setItem(key!, value!), [KEY, JSON.stringify(older)]);
+    // The session is restored by a refresh on load: hold it, so the change is made while loading.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/v1/auth/refresh', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto('/roadmaps/git-essentials/steps/commits-and-history');
+    await page.getByRole('radio', { name: 'Learning' }).check();
+    const saved = page.waitForResponse(
+      (r) =>
+        r.request().method() === 'PUT' &&
+        r.url().endsWith('/api/v1/me/roadmaps/git-essentials/steps/commits-and-history'),
+    );
+    release();
+    expect((await saved).status()).toBe(200);
+    await expect.poll(() => page.getByRole('radio', { name: 'Learning' }).isChecked()).toBe(true);
+    expect(JSON.parse((await page.evaluate((key) => localStorage.getItem(key), KEY))!)).toEqual(older);
+    await context.close();
+  });
+
   it('logs the study timer once on a double click', async () => {
     const { context, page } = await newPage();
     await signInInBrowser(page, { email, password });
