@@ -281,17 +281,27 @@ describe('reminders', () => {
       });
     });
     await cdp.send('ServiceWorker.enable');
-    await cdp.send('ServiceWorker.deliverPushMessage', {
-      origin: site.base,
-      registrationId: await registrationId,
-      data: JSON.stringify(payload),
-    });
+    const id = await registrationId;
+    const deliver = () =>
+      cdp.send('ServiceWorker.deliverPushMessage', {
+        origin: site.base,
+        registrationId: id,
+        data: JSON.stringify(payload),
+      });
+    const shown = () =>
+      page.evaluate(async () =>
+        (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => [n.title, n.body]),
+      );
+    await deliver();
+    // Delivered again while none is shown: on a loaded machine a message delivered this way now
+    // and then shows nothing (2 of about 25 runs here, the cause out of the page's sight, inside
+    // Chromium). The tag keeps it to one notification however many arrive.
     await expect
-      .poll(() =>
-        page.evaluate(async () =>
-          (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => [n.title, n.body]),
-        ),
-      )
+      .poll(async () => {
+        const now = await shown();
+        if (now.length === 0) await deliver();
+        return now;
+      })
       .toEqual([[payload.title, payload.body]]);
 
     await screenshot(page, 'settings-reminders');
