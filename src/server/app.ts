@@ -354,7 +354,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accountRoutes, { service: services.account });
   await app.register(reminderRoutes, {
     service: services.reminders,
-    vapidPublicKey: config.vapid?.publicKey,
+    vapidPublicKey: vapid?.publicKey,
   });
   await app.register(jobRoutes, { service: services.jobAdmin });
   await app.register(eventRoutes, {

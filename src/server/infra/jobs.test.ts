@@ -105,6 +105,7 @@ describe('a failing job', () => {
 
     const [dead] = overview.dead;
     expect(dead).toMatchObject({ queue: 'deliver', data: { channel: 'email', userId: me.user.id } });
+    expect(dead.data).not.toHaveProperty('mail'); // its text holds the unsubscribe link
     expect(dead.error).toMatch(/451/);
     expect(smtp.seen.started).toBe(3);
     expect(

@@ -4772,7 +4772,10 @@ export interface components {
     JobOverview: {
       /** @description Jobs that ran out of retries (the dead-letter queue), oldest first. */
       dead: {
-        data: unknown;
+        /** @description What the job was about (user, kind, channel); never the message it carried. */
+        data: {
+          [key: string]: unknown;
+        };
         /** @description The last attempt's error message. */
         error: string | null;
         /** Format: date-time */

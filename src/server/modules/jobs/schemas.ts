@@ -20,7 +20,9 @@ export const JobOverview = Type.Object(
         {
           id: Type.String({ format: 'uuid' }),
           queue: Type.String({ description: 'The queue it failed in.' }),
-          data: Type.Unknown(),
+          data: Type.Record(Type.String(), Type.Unknown(), {
+            description: 'What the job was about (user, kind, channel); never the message it carried.',
+          }),
           error: Type.Union([Type.String(), Type.Null()], {
             description: "The last attempt's error message.",
           }),

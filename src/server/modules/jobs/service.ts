@@ -21,7 +21,8 @@ export function createJobAdminService(deps: { jobs: Jobs; users: UserService }) 
         { forbidden: 'Only an admin can see the job queue.' },
       );
       const [queues, dead] = await Promise.all([deps.jobs.counts(), deps.jobs.dead(limit)]);
-      return { queues, dead };
+      // Which job it was, not what it carried: a mail's text holds its unsubscribe link.
+      return { queues, dead: dead.map((job) => ({ ...job, data: summary(job.data) })) };
     },
 
     async retry(caller: { userId: string }, id: string): Promise<void> {
@@ -35,6 +36,13 @@ export function createJobAdminService(deps: { jobs: Jobs; users: UserService }) 
         throw notFound('No failed job has this id: it may have been retried already.');
     },
   };
+}
+
+const SUMMARY_KEYS = ['userId', 'kind', 'channel', 'dueAt', 'subscriptionId'];
+
+function summary(data: unknown): Record<string, unknown> {
+  if (!data || typeof data !== 'object') return {};
+  return Object.fromEntries(Object.entries(data).filter(([key]) => SUMMARY_KEYS.includes(key)));
 }
 
 export type JobAdminService = ReturnType<typeof createJobAdminService>;

@@ -297,7 +297,7 @@ export function createReminderService(deps: {
         throw new AppError(
           'unprocessable',
           r.reminder.channels.includes('email') && !r.emailVerified
-            ? 'Confirm your email address first (Settings → Account), or turn on push notifications in this browser.'
+            ? 'Confirm your email address first (open the link we mailed you, or ask for a new one in Settings → Reminders), or turn on push notifications in this browser.'
             : 'Choose a channel first: email, or push notifications allowed in this browser.',
           { errors: [{ path: '/body/reminder/channels', message: 'has no channel that can deliver' }] },
         );
