@@ -1,5 +1,5 @@
-// A stand-in push service on 127.0.0.1 that speaks the real protocol (copied from
-// src/server/modules/reminders/push.test.ts, for tests that run the server as a child process):
+// A stand-in push service on 127.0.0.1 that speaks the real protocol, for the push sender's
+// tests and for browser tests that run the server as a child process:
 // it checks every request's VAPID JWT (RFC 8292) and decrypts the aes128gcm body (RFC 8188,
 // keys as RFC 8291 derives them) with the subscription's keys, as the browser would — with
 // node:crypto alone, not with the library that encrypted it. It records each message received.
