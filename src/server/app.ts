@@ -26,6 +26,9 @@ import { reminderRoutes } from './modules/reminders/routes.ts';
 import { reminderSchemas } from './modules/reminders/schemas.ts';
 import { createPushSender, developmentVapidKeys, type PushSender } from './modules/reminders/push.ts';
 import { jobRoutes } from './modules/jobs/routes.ts';
+import { cohortRoutes } from './modules/cohorts/routes.ts';
+import { cohortSchemas } from './modules/cohorts/schemas.ts';
+import { createCohortService, type CohortService } from './modules/cohorts/service.ts';
 import { jobSchemas } from './modules/jobs/schemas.ts';
 import { createJobAdminService, type JobAdminService } from './modules/jobs/service.ts';
 import { credentialRoutes } from './modules/auth/account-routes.ts';
@@ -111,6 +114,7 @@ export interface Services {
   notes: NoteService;
   reviews: ReviewService;
   reminders: ReminderService;
+  cohorts: CohortService;
   jobs: Jobs;
   jobAdmin: JobAdminService;
 }
@@ -245,6 +249,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...clock,
   });
   users.onNotificationSettingsChange((userId) => reminders.schedule(userId));
+  const cohorts = createCohortService({
+    db: deps.db,
+    users,
+    events,
+    reminders,
+    publicUrl: config.publicUrl,
+    ...clock,
+  });
   const services: Services = {
     background,
     roadmaps,
@@ -262,11 +274,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       authoring,
       notes,
       reviews,
+      cohorts,
     }),
     authoring,
     notes,
     reviews,
     reminders,
+    cohorts,
     jobs,
     jobAdmin: createJobAdminService({ jobs, users }),
   };
@@ -315,6 +329,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...reviewSchemas,
     ...reminderSchemas,
     ...jobSchemas,
+    ...cohortSchemas,
   ]) {
     app.addSchema(schema);
   }
@@ -357,9 +372,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     vapidPublicKey: vapid?.publicKey,
   });
   await app.register(jobRoutes, { service: services.jobAdmin });
+  await app.register(cohortRoutes, { service: services.cohorts });
   await app.register(eventRoutes, {
     service: services.events,
     auth: services.auth,
+    cohorts: services.cohorts,
     onStreamCountChange: (delta) => app.metrics.sseConnections.inc(delta),
   });
   await app.register(web, { dir: config.webDir });

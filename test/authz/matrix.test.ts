@@ -136,6 +136,42 @@ const writers = (status: number): Expected => ({
   demotedAdmin: 403,
 });
 const admins = (status: number): Expected => ({ ...writers(403), anonymous: 401, admin: status });
+/**
+ * A fresh cohort for each cell: owned by learner A, learner B a member, the author a mentor; the
+ * other author owns a cohort of their own and is in none of A's; admins see every cohort.
+ */
+async function cohort(): Promise<{ id: string; token: string; inviteId: string }> {
+  const post = async (who: SignedUp, url: string, payload: object) => {
+    const res = await t.app.inject({ method: 'POST', url, headers: who.auth, payload });
+    if (res.statusCode >= 300) throw new Error(`fixture cohort: ${res.statusCode} ${res.body}`);
+    return res.json();
+  };
+  const { id } = await post(actors.learnerA, '/api/v1/cohorts', {
+    name: 'Matrix',
+    roadmapSlugs: ['git-essentials'],
+  });
+  await post(actors.otherAuthor, '/api/v1/cohorts', { name: 'Theirs', roadmapSlugs: ['git-essentials'] });
+  const members = await post(actors.learnerA, `/api/v1/cohorts/${id}/invites`, { role: 'member' });
+  const mentors = await post(actors.learnerA, `/api/v1/cohorts/${id}/invites`, { role: 'mentor' });
+  await post(actors.learnerB, '/api/v1/cohorts/join', { token: members.token });
+  await post(actors.author, '/api/v1/cohorts/join', { token: mentors.token });
+  const spare = await post(actors.learnerA, `/api/v1/cohorts/${id}/invites`, { role: 'member' });
+  return { id, token: spare.token, inviteId: spare.id };
+}
+/** Its members of any role and admins; anyone else is told there is no such cohort. */
+const inCohort = (status: number): Expected => ({
+  anonymous: 401,
+  learnerA: status,
+  learnerB: status,
+  author: status,
+  otherAuthor: 404,
+  admin: status,
+  demotedAdmin: 404,
+});
+/** Its owner and mentors (and admins); a member may see the cohort but not this. */
+const cohortLeads = (status: number): Expected => ({ ...inCohort(status), learnerB: 403 });
+/** Its owner (and admins). */
+const cohortOwners = (status: number): Expected => ({ ...inCohort(status), learnerB: 403, author: 403 });
 /** A's own object, addressed by id: A may; everyone else signed in is told it does not exist. */
 const onlyA = (status: number): Expected => ({ ...signedIn(404), learnerA: status });
 /** The author's draft: the author and admins; learners and the demoted are no writers (403). */
@@ -271,6 +307,124 @@ const ROWS: Record<string, { expect: Expected; make: Make }> = {
     // No dead job has this id: admins get 404, everyone else is refused before the lookup.
     expect: admins(404),
     make: () => ({ method: 'POST', url: `/api/v1/admin/jobs/${randomUUID()}/retry` }),
+  },
+  'POST /api/v1/cohorts': {
+    expect: signedIn(201),
+    make: () => ({
+      method: 'POST',
+      url: '/api/v1/cohorts',
+      payload: { name: 'Matrix', roadmapSlugs: ['git-essentials'] },
+    }),
+  },
+  'GET /api/v1/cohorts': {
+    expect: { ...signedIn(403), admin: 200 },
+    make: () => ({ method: 'GET', url: '/api/v1/cohorts' }),
+  },
+  'GET /api/v1/me/cohorts': {
+    expect: signedIn(200),
+    make: () => ({ method: 'GET', url: '/api/v1/me/cohorts' }),
+  },
+  'GET /api/v1/cohorts/join': {
+    // The invitation is the key: whoever holds the link may read what it leads to.
+    expect: everyone(200),
+    make: async () => ({ method: 'GET', url: `/api/v1/cohorts/join?token=${(await cohort()).token}` }),
+  },
+  'POST /api/v1/cohorts/join': {
+    expect: signedIn(200),
+    make: async () => ({
+      method: 'POST',
+      url: '/api/v1/cohorts/join',
+      payload: { token: (await cohort()).token },
+    }),
+  },
+  'GET /api/v1/cohorts/{id}': {
+    expect: inCohort(200),
+    make: async () => ({ method: 'GET', url: `/api/v1/cohorts/${(await cohort()).id}` }),
+  },
+  'PATCH /api/v1/cohorts/{id}': {
+    expect: cohortOwners(200),
+    make: async () => ({
+      method: 'PATCH',
+      url: `/api/v1/cohorts/${(await cohort()).id}`,
+      payload: { name: 'Renamed' },
+    }),
+  },
+  'DELETE /api/v1/cohorts/{id}': {
+    expect: cohortOwners(204),
+    make: async () => ({ method: 'DELETE', url: `/api/v1/cohorts/${(await cohort()).id}` }),
+  },
+  'POST /api/v1/cohorts/{id}/invites': {
+    expect: cohortLeads(201),
+    make: async () => ({
+      method: 'POST',
+      url: `/api/v1/cohorts/${(await cohort()).id}/invites`,
+      payload: { role: 'member' },
+    }),
+  },
+  'GET /api/v1/cohorts/{id}/invites': {
+    expect: cohortLeads(200),
+    make: async () => ({ method: 'GET', url: `/api/v1/cohorts/${(await cohort()).id}/invites` }),
+  },
+  'DELETE /api/v1/cohorts/{id}/invites/{inviteId}': {
+    expect: cohortLeads(204),
+    make: async () => {
+      const c = await cohort();
+      return { method: 'DELETE', url: `/api/v1/cohorts/${c.id}/invites/${c.inviteId}` };
+    },
+  },
+  'GET /api/v1/cohorts/{id}/members': {
+    expect: cohortLeads(200),
+    make: async () => ({ method: 'GET', url: `/api/v1/cohorts/${(await cohort()).id}/members` }),
+  },
+  'GET /api/v1/cohorts/{id}/heatmap': {
+    expect: cohortLeads(200),
+    make: async () => ({ method: 'GET', url: `/api/v1/cohorts/${(await cohort()).id}/heatmap` }),
+  },
+  'GET /api/v1/cohorts/{id}/report.csv': {
+    expect: cohortLeads(200),
+    make: async () => ({ method: 'GET', url: `/api/v1/cohorts/${(await cohort()).id}/report.csv` }),
+  },
+  'GET /api/v1/cohorts/{id}/events': {
+    expect: cohortLeads(200),
+    make: async () => ({ method: 'GET', url: `/api/v1/cohorts/${(await cohort()).id}/events` }),
+  },
+  'PATCH /api/v1/cohorts/{id}/members/{userId} (a role)': {
+    expect: cohortOwners(200),
+    make: async () => ({
+      method: 'PATCH',
+      url: `/api/v1/cohorts/${(await cohort()).id}/members/${actors.learnerB.user.id}`,
+      payload: { role: 'mentor' },
+    }),
+  },
+  "PATCH /api/v1/cohorts/{id}/members/{userId} (one's own leaderboard choice)": {
+    // Admins see every cohort but are not in this one: nothing of theirs to choose.
+    expect: { ...inCohort(200), admin: 403 },
+    make: async () => ({
+      method: 'PATCH',
+      url: `/api/v1/cohorts/${(await cohort()).id}/members/me`,
+      payload: { leaderboard: true },
+    }),
+  },
+  'DELETE /api/v1/cohorts/{id}/members/{userId} (another)': {
+    // The member named is learner B: for B, removing B is leaving.
+    expect: { ...cohortOwners(204), learnerB: 204 },
+    make: async () => ({
+      method: 'DELETE',
+      url: `/api/v1/cohorts/${(await cohort()).id}/members/${actors.learnerB.user.id}`,
+    }),
+  },
+  'DELETE /api/v1/cohorts/{id}/members/{userId} (leaving)': {
+    // The owner hands the cohort on before leaving (409); an admin is not in it to leave.
+    expect: { ...inCohort(204), learnerA: 409, admin: 403 },
+    make: async () => ({ method: 'DELETE', url: `/api/v1/cohorts/${(await cohort()).id}/members/me` }),
+  },
+  'POST /api/v1/cohorts/{id}/members/{userId}/nudges': {
+    expect: cohortLeads(202),
+    make: async () => ({
+      method: 'POST',
+      url: `/api/v1/cohorts/${(await cohort()).id}/members/${actors.learnerB.user.id}/nudges`,
+      payload: { message: 'Keep going' },
+    }),
   },
   'GET /api/v1/me/push-subscriptions': {
     expect: signedIn(200),
@@ -616,7 +770,7 @@ afterAll(async () => t.close());
 
 async function send(request: Request, who: SignedUp | null): Promise<number> {
   const headers = { ...request.headers, ...(who ? who.auth : {}) };
-  if (request.url === '/api/v1/me/events') {
+  if (request.url === '/api/v1/me/events' || request.url.endsWith('/events')) {
     // A stream that stays open: its status is what matters.
     const controller = new AbortController();
     const res = await fetch(`${base}${request.url}`, { headers, signal: controller.signal });

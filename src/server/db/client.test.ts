@@ -12,6 +12,11 @@ import { DirLockedError } from './lock.ts';
 import { roadmaps } from './schema.ts';
 
 const TABLES = [
+  'cohort_invites',
+  'cohort_members',
+  'cohort_nudges',
+  'cohort_roadmaps',
+  'cohorts',
   'identities',
   'mail_tokens',
   'notes',

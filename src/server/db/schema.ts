@@ -553,3 +553,117 @@ export const reviewLogs = pgTable(
     check('review_logs_rating_check', sql`${t.rating} between 1 and 4`),
   ],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Cohorts: a group following roadmaps together (a bootcamp, a study group, a team onboarding)
+
+export const COHORT_ROLES = ['owner', 'mentor', 'member'] as const;
+export type CohortRole = (typeof COHORT_ROLES)[number];
+
+export const cohorts = pgTable(
+  'cohorts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    startsOn: date('starts_on', { mode: 'string' }),
+    /** When the cohort means to have finished its roadmaps' required steps: the pace is judged by it. */
+    endsOn: date('ends_on', { mode: 'string' }),
+    /** The cohort's suggested daily minutes; null leaves each member's own goal. */
+    dailyGoalMinutes: integer('daily_goal_minutes'),
+    /** Whether members may see each other's progress (only those who opt in are shown). */
+    leaderboard: boolean('leaderboard').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [check('cohorts_goal_check', sql`${t.dailyGoalMinutes} between 5 and 600`)],
+);
+
+/** The roadmaps a cohort follows, in the order its owner gave them. */
+export const cohortRoadmaps = pgTable(
+  'cohort_roadmaps',
+  {
+    cohortId: uuid('cohort_id')
+      .notNull()
+      .references(() => cohorts.id, { onDelete: 'cascade' }),
+    roadmapId: uuid('roadmap_id')
+      .notNull()
+      .references(() => roadmaps.id),
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.cohortId, t.roadmapId] })],
+);
+
+/** Who is in a cohort and as what; exactly one owner per cohort. */
+export const cohortMembers = pgTable(
+  'cohort_members',
+  {
+    cohortId: uuid('cohort_id')
+      .notNull()
+      .references(() => cohorts.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: COHORT_ROLES }).notNull(),
+    /** The member agreed to be shown on the members-visible leaderboard (when the owner enables it). */
+    leaderboard: boolean('leaderboard').notNull().default(false),
+    joinedAt: timestamp('joined_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.cohortId, t.userId] }),
+    index('cohort_members_user_idx').on(t.userId),
+    uniqueIndex('cohort_members_one_owner_key')
+      .on(t.cohortId)
+      .where(sql`${t.role} = 'owner'`),
+    check('cohort_members_role_check', sql`${t.role} in ('owner', 'mentor', 'member')`),
+  ],
+);
+
+/** An invitation link: only the sha256 of its token is kept; it expires and counts its uses. */
+export const cohortInvites = pgTable(
+  'cohort_invites',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    cohortId: uuid('cohort_id')
+      .notNull()
+      .references(() => cohorts.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    role: text('role', { enum: ['mentor', 'member'] }).notNull(),
+    maxUses: integer('max_uses'),
+    uses: integer('uses').notNull().default(0),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    /** The address it was mailed to, if it was. */
+    email: text('email'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('cohort_invites_token_key').on(t.tokenHash),
+    index('cohort_invites_cohort_idx').on(t.cohortId, t.createdAt),
+    check('cohort_invites_role_check', sql`${t.role} in ('mentor', 'member')`),
+  ],
+);
+
+/** A mentor's short message to a member, mailed through the job queue; kept for rate limits and the export. */
+export const cohortNudges = pgTable(
+  'cohort_nudges',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    cohortId: uuid('cohort_id')
+      .notNull()
+      .references(() => cohorts.id, { onDelete: 'cascade' }),
+    fromUserId: uuid('from_user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    toUserId: uuid('to_user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    message: text('message').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('cohort_nudges_from_idx').on(t.fromUserId, t.createdAt),
+    index('cohort_nudges_to_idx').on(t.toUserId, t.createdAt),
+  ],
+);

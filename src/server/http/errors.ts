@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   forbidden: { status: 403, title: 'Not allowed' },
   not_found: { status: 404, title: 'Not found' },
   conflict: { status: 409, title: 'Conflict' },
+  gone: { status: 410, title: 'Gone' },
   precondition_failed: { status: 412, title: 'Precondition failed' },
   unprocessable: { status: 422, title: 'Unprocessable request' },
   precondition_required: { status: 428, title: 'Precondition required' },

@@ -2,7 +2,15 @@
 // answer written out by hand. A change of any rule changes a cell here, on purpose.
 import { describe, expect, it } from 'vitest';
 import type { AppError } from '../http/errors.ts';
-import { authorize, can, POLICIES, type Actor, type RoadmapSubject, type Subject } from './index.ts';
+import {
+  authorize,
+  can,
+  POLICIES,
+  type Actor,
+  type CohortSubject,
+  type RoadmapSubject,
+  type Subject,
+} from './index.ts';
 
 const A = '00000000-0000-4000-8000-00000000000a';
 const B = '00000000-0000-4000-8000-00000000000b';
@@ -22,6 +30,8 @@ const roadmap = (status: RoadmapSubject['status']): RoadmapSubject => ({
   ownerId: A,
   status,
 });
+const SIGNED_IN = ACTORS.filter((a) => a !== 'anonymous');
+const cohortAs = (role: CohortSubject['role']): CohortSubject => ({ kind: 'cohort', role });
 const bundled: RoadmapSubject = { kind: 'roadmap', ownerId: null, status: 'published' };
 
 // Cells: which actors may. Everything not listed may not.
@@ -61,6 +71,39 @@ const MATRIX: [string, Subject, string, string[]][] = [
   ['the job queue', { kind: 'queue' }, 'read', ACTORS.filter((a) => a !== 'anonymous')],
   ['the job queue', { kind: 'queue' }, 'list', ['admin']],
   ['the job queue', { kind: 'queue' }, 'retry', ['admin']],
+  // A cohort as seen by someone outside it, and by its member, mentor and owner (the subject
+  // carries the actor's role in the cohort; the site role adds only admin's oversight).
+  ['a cohort one is not in', cohortAs(null), 'read', ['admin']],
+  ['a cohort one is not in', cohortAs(null), 'list', ['admin']],
+  ['a cohort one is not in', cohortAs(null), 'viewMembers', ['admin']],
+  ['a cohort one is not in', cohortAs(null), 'inviteMembers', ['admin']],
+  ['a cohort one is not in', cohortAs(null), 'inviteMentors', ['admin']],
+  ['a cohort one is not in', cohortAs(null), 'manageInvites', ['admin']],
+  ['a cohort one is not in', cohortAs(null), 'nudge', ['admin']],
+  ['a cohort one is not in', cohortAs(null), 'update', ['admin']],
+  ['a cohort one is not in', cohortAs(null), 'manageMembers', ['admin']],
+  ['a cohort one is not in', cohortAs(null), 'delete', ['admin']],
+  ['a cohort one is not in', cohortAs(null), 'leave', []],
+  ["a member's cohort", cohortAs('member'), 'read', SIGNED_IN],
+  ["a member's cohort", cohortAs('member'), 'viewMembers', ['admin']],
+  ["a member's cohort", cohortAs('member'), 'inviteMembers', ['admin']],
+  ["a member's cohort", cohortAs('member'), 'manageInvites', ['admin']],
+  ["a member's cohort", cohortAs('member'), 'nudge', ['admin']],
+  ["a member's cohort", cohortAs('member'), 'update', ['admin']],
+  ["a member's cohort", cohortAs('member'), 'leave', SIGNED_IN],
+  ["a mentor's cohort", cohortAs('mentor'), 'viewMembers', SIGNED_IN],
+  ["a mentor's cohort", cohortAs('mentor'), 'inviteMembers', SIGNED_IN],
+  ["a mentor's cohort", cohortAs('mentor'), 'inviteMentors', ['admin']],
+  ["a mentor's cohort", cohortAs('mentor'), 'manageInvites', SIGNED_IN],
+  ["a mentor's cohort", cohortAs('mentor'), 'nudge', SIGNED_IN],
+  ["a mentor's cohort", cohortAs('mentor'), 'update', ['admin']],
+  ["a mentor's cohort", cohortAs('mentor'), 'manageMembers', ['admin']],
+  ["a mentor's cohort", cohortAs('mentor'), 'delete', ['admin']],
+  ["an owner's cohort", cohortAs('owner'), 'inviteMentors', SIGNED_IN],
+  ["an owner's cohort", cohortAs('owner'), 'update', SIGNED_IN],
+  ["an owner's cohort", cohortAs('owner'), 'manageMembers', SIGNED_IN],
+  ["an owner's cohort", cohortAs('owner'), 'delete', SIGNED_IN],
+  ["an owner's cohort", cohortAs('owner'), 'list', ['admin']],
 ];
 
 describe('the policies', () => {
@@ -99,6 +142,9 @@ describe('the policies', () => {
     // An old version's source is its editors' alone: refused as if it did not exist.
     expect(status(actors.otherAuthor!, 'readVersion', roadmap('published'))).toBe(404);
     expect(status(actors.learner!, 'fork', roadmap('published'))).toBe(403);
+    // Another cohort is not there at all; one's own cohort's mentor view is refused openly.
+    expect(status(actors.learner!, 'viewMembers', cohortAs(null))).toBe(404);
+    expect(status(actors.learner!, 'viewMembers', cohortAs('member'))).toBe(403);
   });
 
   it('throws on an action no policy names (a typo is a bug, not a refusal)', () => {

@@ -6,7 +6,7 @@
 //
 // The rule for what a refusal looks like: a subject the actor may not even see is 404 (no hint
 // that it exists); one they may see but not change is 403.
-import type { Role } from '../db/schema.ts';
+import type { CohortRole, Role } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 
 /** Who is acting: a signed-in user with their current role, or nobody. */
@@ -34,7 +34,13 @@ export interface QueueSubject {
   kind: 'queue';
 }
 
-export type Subject = RoadmapSubject | UserSubject | OwnedSubject | QueueSubject;
+/** A cohort, as the actor stands in it: their role there, or null when they are not in it. */
+export interface CohortSubject {
+  kind: 'cohort';
+  role: CohortRole | null;
+}
+
+export type Subject = RoadmapSubject | UserSubject | OwnedSubject | QueueSubject | CohortSubject;
 
 type Rule<S> = (actor: Actor, subject: S) => boolean;
 
@@ -86,11 +92,40 @@ export const queueRules = {
   retry: (actor) => isAdmin(actor),
 } satisfies Record<string, Rule<QueueSubject>>;
 
+const inCohort = (actor: Actor, c: CohortSubject) => actor !== null && (c.role !== null || isAdmin(actor));
+const leadsCohort = (actor: Actor, c: CohortSubject) =>
+  actor !== null && (c.role === 'owner' || c.role === 'mentor' || isAdmin(actor));
+const ownsCohort = (actor: Actor, c: CohortSubject) =>
+  actor !== null && (c.role === 'owner' || isAdmin(actor));
+
+export const cohortRules = {
+  /** The cohort, its summary and one's own row: its members (any role) and admins. */
+  read: inCohort,
+  /** Every admin sees every cohort (the admin list). */
+  list: (actor) => isAdmin(actor),
+  /** The mentor view: members' rows, the step heatmap, the CSV report, the live feed. */
+  viewMembers: leadsCohort,
+  /** Inviting members: owners and mentors; inviting mentors: owners. */
+  inviteMembers: leadsCohort,
+  inviteMentors: ownsCohort,
+  /** Seeing and revoking invitations: those who may make them. */
+  manageInvites: leadsCohort,
+  /** A short message by mail to a member. */
+  nudge: leadsCohort,
+  /** Its name, dates, roadmaps, leaderboard; members' roles; removing members; ownership. */
+  update: ownsCohort,
+  manageMembers: ownsCohort,
+  delete: ownsCohort,
+  /** Leaving, and one's own leaderboard choice: any member (an owner hands the cohort on first). */
+  leave: (actor, c) => actor !== null && c.role !== null,
+} satisfies Record<string, Rule<CohortSubject>>;
+
 export const POLICIES = {
   roadmap: roadmapRules,
   user: userRules,
   owned: ownedRules,
   queue: queueRules,
+  cohort: cohortRules,
 } as const;
 
 type Policies = typeof POLICIES;
@@ -115,6 +150,7 @@ const NAMES: Record<Subject['kind'], string> = {
   user: 'user',
   owned: 'item',
   queue: 'job queue',
+  cohort: 'cohort',
 };
 
 /**

@@ -1080,6 +1080,1301 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/cohorts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every cohort (admins) */
+    get: {
+      parameters: {
+        query: {
+          cursor?: string;
+          limit: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CohortList'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Create a cohort
+     * @description Any signed-in user; you become its owner. Roles inside a cohort are independent of the site role.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            dailyGoalMinutes?: number | null;
+            /**
+             * Format: text
+             * @description Plain text, up to 2,000 characters.
+             */
+            description?: string;
+            endsOn?: string | null;
+            /**
+             * Format: line
+             * @description 1 to 120 characters.
+             */
+            name: string;
+            /** @description The published roadmaps the cohort follows, 1 to 10. */
+            roadmapSlugs: string[];
+            startsOn?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Cohort'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/cohorts/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A cohort with its summary
+     * @description Its members (any role) and admins; anyone else 404. `me` is your own row; `standings` the opted-in members when the owner turned the leaderboard on.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Cohort'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /**
+     * Delete a cohort
+     * @description Its owner (or an admin). Memberships and invitations go; every member's own progress stays.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Done. */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change a cohort */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            dailyGoalMinutes?: number | null;
+            /**
+             * Format: text
+             * @description Plain text, up to 2,000 characters.
+             */
+            description?: string;
+            endsOn?: string | null;
+            /** @description Let members see the rows of the members who opt in. */
+            leaderboard?: boolean;
+            /**
+             * Format: line
+             * @description 1 to 120 characters.
+             */
+            name?: string;
+            /** @description The published roadmaps the cohort follows, 1 to 10. */
+            roadmapSlugs?: string[];
+            startsOn?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Cohort'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/cohorts/{id}/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Live activity of a cohort's members (Server-Sent Events)
+     * @description `member-activity` events (`{userId}`) as members mark steps or log time: the live dashboard refreshes on them. Only who, never what. Owners, mentors and admins.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description An event stream that stays open. */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/event-stream': string;
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/event-stream': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/event-stream': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/event-stream': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/event-stream': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/event-stream': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/cohorts/{id}/heatmap': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where the cohort gets stuck
+     * @description For each step of the cohort's roadmaps, how many members have done it and how many are on it.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CohortHeatmap'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/cohorts/{id}/invites': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A cohort's invitations
+     * @description Newest first, with uses and state; never their tokens.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CohortInviteList'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Invite people
+     * @description A link with a token shown once. Owners invite mentors and members; mentors invite members. With `email`, the link is mailed too.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: email
+             * @description Mail the invitation to this address, too.
+             */
+            email?: string;
+            /**
+             * Format: date-time
+             * @description Within 90 days; 14 days from now by default.
+             */
+            expiresAt?: string;
+            maxUses?: number | null;
+            role: 'mentor' | 'member';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CreatedCohortInvite'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/cohorts/{id}/invites/{inviteId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke an invitation */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          inviteId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Done. */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/cohorts/{id}/members': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The mentor view
+     * @description Each person in the cohort with their progress on its roadmaps, streak, minutes over 7 days and whether they are stuck. Owners, mentors and admins; members 403. One SQL statement per page.
+     */
+    get: {
+      parameters: {
+        query: {
+          cursor?: string;
+          /** @description Reverse the order. */
+          desc: boolean;
+          /** @description `stuck`; `behind` (mean percent below the cohort median); `finished`. */
+          filter: 'all' | 'stuck' | 'behind' | 'finished';
+          limit: number;
+          /** @description `name` (A→Z), `progress` (mean percent, lowest first: who needs help), `activity` (least recently active first), `minutes` (fewest minutes in 7 days first). */
+          sort: 'name' | 'progress' | 'activity' | 'minutes';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CohortMemberList'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/cohorts/{id}/members/{userId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Leave a cohort, or remove a member
+     * @description `me` leaves (an owner hands the cohort on first: 409). Owners remove others. Your own progress stays yours.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          /** @description A member's user id, or `me`. */
+          userId: 'me' | string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Done. */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Change a member's role, or your leaderboard choice
+     * @description `role` (owners): `mentor`, `member`, or `owner` to hand the cohort over (you stay on as a mentor). `leaderboard` (your own row, `me`): appear on the members-visible leaderboard.
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          /** @description A member's user id, or `me`. */
+          userId: 'me' | string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Your own row only: be shown on the leaderboard. */
+            leaderboard?: boolean;
+            /** @description Owners only: `mentor` or `member`; `owner` hands the cohort over (you become a mentor). */
+            role?: 'owner' | 'mentor' | 'member';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CohortMember'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/cohorts/{id}/members/{userId}/nudges': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send a member a short note by mail
+     * @description Owners and mentors. One nudge per member per 24 hours, and a few a day in all (429 with Retry-After).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          userId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: text
+             * @description 1 to 500 characters.
+             */
+            message: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CohortNudgeSent'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/cohorts/{id}/report.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The report (CSV)
+     * @description One row per member × roadmap; RFC 4180, UTF-8 with a byte-order mark so that spreadsheets open it. Owners, mentors and admins.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description text/csv */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/csv': string;
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/csv': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/csv': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/csv': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/csv': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/cohorts/join': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * What an invitation leads to
+     * @description The cohort, the role it gives and what joining shares with the owner and mentors — shown before anyone consents. Unknown token 404; revoked, expired or used up 410.
+     */
+    get: {
+      parameters: {
+        query: {
+          token: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CohortInvitePreview'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        410: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Join a cohort with an invitation
+     * @description Counts one use of the invitation. Joining a cohort you are already in changes nothing and answers your role. Revoked, expired or used up: 410.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: line */
+            token: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CohortJoined'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        410: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/me': {
     parameters: {
       query?: never;
@@ -1421,6 +2716,66 @@ export interface paths {
           };
           content: {
             'text/calendar': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/cohorts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Your cohorts
+     * @description Newest first, with your role in each.
+     */
+    get: {
+      parameters: {
+        query: {
+          cursor?: string;
+          limit: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CohortList'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
           };
         };
       };
@@ -4596,6 +5951,166 @@ export interface components {
       /** @description `question` rendered to sanitized HTML. */
       questionHtml: string;
     };
+    Cohort: {
+      /** Format: date-time */
+      createdAt: string;
+      dailyGoalMinutes: number | null;
+      description: string;
+      endsOn: string | null;
+      /** Format: uuid */
+      id: string;
+      leaderboard: boolean;
+      me: components['schemas']['CohortMember'] | null;
+      /** @description Whether you opted in to the members-visible leaderboard. */
+      myLeaderboard: boolean;
+      name: string;
+      ownerName: string;
+      roadmaps: {
+        requiredCount: number;
+        /** @description Lower-case words joined by hyphens, e.g. `backend-developer`. */
+        slug: string;
+        stepCount: number;
+        title: string;
+      }[];
+      roadmapSlugs: string[];
+      role: ('owner' | 'mentor' | 'member') | null;
+      /** @description With the leaderboard on: the members who opted in, by mean percent. Otherwise empty. */
+      standings: components['schemas']['CohortMember'][];
+      startsOn: string | null;
+      summary: {
+        finishedCount: number;
+        medianMinutesLast7Days: number;
+        /** @description The members' median of their mean percent over the roadmaps. */
+        medianPercent: number;
+        /** @description Members (not mentors or the owner). */
+        memberCount: number;
+        mentorCount: number;
+        pace: {
+          daysLeft: number | null;
+          expectedPercent: number | null;
+          onTrack: boolean | null;
+        };
+        stuckCount: number;
+      };
+    };
+    CohortHeatmap: {
+      memberCount: number;
+      roadmaps: {
+        /** @description Lower-case words joined by hyphens, e.g. `backend-developer`. */
+        slug: string;
+        steps: {
+          done: number;
+          inProgress: number;
+          layerTitle: string;
+          required: boolean;
+          /** @description Lower-case words joined by hyphens, e.g. `backend-developer`. */
+          slug: string;
+          title: string;
+        }[];
+        title: string;
+      }[];
+    };
+    CohortInvite: {
+      /** Format: date-time */
+      createdAt: string;
+      email: string | null;
+      /** Format: date-time */
+      expiresAt: string;
+      /** Format: uuid */
+      id: string;
+      maxUses: number | null;
+      revokedAt: string | null;
+      role: 'mentor' | 'member';
+      state: 'active' | 'expired' | 'revoked' | 'used-up';
+      uses: number;
+    };
+    CohortInviteList: {
+      items: components['schemas']['CohortInvite'][];
+    };
+    CohortInvitePreview: {
+      alreadyMember: ('owner' | 'mentor' | 'member') | null;
+      /** Format: uuid */
+      cohortId: string;
+      description: string;
+      endsOn: string | null;
+      /** Format: date-time */
+      expiresAt: string;
+      /** @description What joining shares with the owner and mentors. */
+      mentorsSee: string[];
+      name: string;
+      neverShared: string[];
+      ownerName: string;
+      roadmaps: {
+        requiredCount: number;
+        /** @description Lower-case words joined by hyphens, e.g. `backend-developer`. */
+        slug: string;
+        stepCount: number;
+        title: string;
+      }[];
+      role: 'mentor' | 'member';
+      startsOn: string | null;
+    };
+    CohortJoined: {
+      /** Format: uuid */
+      cohortId: string;
+      /** @description `owner` (one per cohort), `mentor` or `member`; independent of the site role. */
+      role: 'owner' | 'mentor' | 'member';
+    };
+    CohortList: {
+      items: components['schemas']['CohortListItem'][];
+      nextCursor: string | null;
+    };
+    CohortListItem: {
+      endsOn: string | null;
+      /** Format: uuid */
+      id: string;
+      memberCount: number;
+      name: string;
+      roadmapSlugs: string[];
+      role: ('owner' | 'mentor' | 'member') | null;
+    };
+    CohortMember: {
+      /** @description Days in a row at the member's own goal (freezes count). */
+      currentStreak: number;
+      displayName: string;
+      /** @description Every required step of every one of the cohort's roadmaps is done. */
+      finished: boolean;
+      /** Format: date-time */
+      joinedAt: string;
+      /** @description Study minutes over the last 7 days of their calendar. */
+      minutesLast7Days: number;
+      roadmaps: components['schemas']['CohortMemberRoadmap'][];
+      /** @description `owner` (one per cohort), `mentor` or `member`; independent of the site role. */
+      role: 'owner' | 'mentor' | 'member';
+      /** @description A step in progress for more than 7 days, or nothing done or logged for 7 days. */
+      stuck: boolean;
+      /** Format: uuid */
+      userId: string;
+    };
+    CohortMemberList: {
+      items: components['schemas']['CohortMember'][];
+      nextCursor: string | null;
+    };
+    CohortMemberRoadmap: {
+      lastActivityAt: string | null;
+      nextStep: {
+        /** @description Lower-case words joined by hyphens, e.g. `backend-developer`. */
+        slug: string;
+        title: string;
+      } | null;
+      /** @description Live steps done, 0..100. */
+      percent: number;
+      /** @description Required live steps done, 0..100. */
+      requiredPercent: number;
+      /** @description Lower-case words joined by hyphens, e.g. `backend-developer`. */
+      slug: string;
+    };
+    CohortNudgeSent: {
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      sentAt: string;
+    };
     Comparison: {
       columns: string[];
       /** @description Each row has exactly one cell per column. */
@@ -4604,6 +6119,24 @@ export interface components {
       slug: string;
       /** Format: line */
       title: string;
+    };
+    CreatedCohortInvite: {
+      /** Format: date-time */
+      createdAt: string;
+      email: string | null;
+      /** Format: date-time */
+      expiresAt: string;
+      /** Format: uuid */
+      id: string;
+      maxUses: number | null;
+      revokedAt: string | null;
+      role: 'mentor' | 'member';
+      state: 'active' | 'expired' | 'revoked' | 'used-up';
+      /** @description Shown once; only its hash is kept. */
+      token: string;
+      /** @description The join page with the token. */
+      url: string;
+      uses: number;
     };
     DeletionImpact: {
       /** @description Never published: deleted with the account. */
@@ -4630,6 +6163,16 @@ export interface components {
           document: unknown;
           version: number;
         }[];
+      }[];
+      /** @description The cohorts you are in. */
+      cohorts: {
+        /** Format: uuid */
+        cohortId: string;
+        /** Format: date-time */
+        joinedAt: string;
+        leaderboard: boolean;
+        name: string;
+        role: 'owner' | 'mentor' | 'member';
       }[];
       /** Format: date-time */
       exportedAt: string;
@@ -4665,6 +6208,15 @@ export interface components {
         stepTitle: string;
         /** Format: date-time */
         updatedAt: string;
+      }[];
+      /** @description Mentors' notes you sent or received in cohorts. */
+      nudges: {
+        /** Format: uuid */
+        cohortId: string;
+        /** Format: date-time */
+        createdAt: string;
+        direction: 'sent' | 'received';
+        message: string;
       }[];
       progress: {
         completedAt: string | null;

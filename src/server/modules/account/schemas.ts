@@ -150,6 +150,31 @@ export const Export = Type.Object(
       ),
       { description: 'Mail kept for your address (no SMTP server configured); link tokens removed.' },
     ),
+    cohorts: Type.Array(
+      Type.Object(
+        {
+          cohortId: Type.String({ format: 'uuid' }),
+          name: Type.String(),
+          role: Type.Union([Type.Literal('owner'), Type.Literal('mentor'), Type.Literal('member')]),
+          joinedAt: Timestamp,
+          leaderboard: Type.Boolean(),
+        },
+        { additionalProperties: false },
+      ),
+      { description: 'The cohorts you are in.' },
+    ),
+    nudges: Type.Array(
+      Type.Object(
+        {
+          cohortId: Type.String({ format: 'uuid' }),
+          direction: Type.Union([Type.Literal('sent'), Type.Literal('received')]),
+          message: Type.String(),
+          createdAt: Timestamp,
+        },
+        { additionalProperties: false },
+      ),
+      { description: "Mentors' notes you sent or received in cohorts." },
+    ),
   },
   { $id: 'Export', additionalProperties: false },
 );

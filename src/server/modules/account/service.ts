@@ -2,7 +2,7 @@
 // built from progress and streaks, and the admin's view of accounts (roles). It composes the
 // users, auth, progress, habits and authoring services.
 import type { Static } from 'typebox';
-import type { Database } from '../../db/client.ts';
+import { isoTimestamp, type Database } from '../../db/client.ts';
 import type { Role } from '../../db/schema.ts';
 import { cursorFields, decodeCursor, encodeCursor } from '../../http/cursor.ts';
 import { AppError } from '../../http/errors.ts';
@@ -12,6 +12,7 @@ import type { AuthoringService } from '../roadmaps/authoring.ts';
 import type { HabitService } from '../habits/service.ts';
 import type { NoteService } from '../notes/service.ts';
 import type { ReviewService } from '../reviews/service.ts';
+import type { CohortService } from '../cohorts/service.ts';
 import type { ProgressService } from '../progress/service.ts';
 import { toUser, type UserService } from '../users/service.ts';
 import * as repo from './repo.ts';
@@ -26,8 +27,9 @@ export function createAccountService(deps: {
   authoring: AuthoringService;
   notes: NoteService;
   reviews: ReviewService;
+  cohorts: CohortService;
 }) {
-  const { db, users, auth, progress, habits, authoring, notes, reviews } = deps;
+  const { db, users, auth, progress, habits, authoring, notes, reviews, cohorts } = deps;
 
   /** The caller with the role their account has in the database now (admin operations). */
   async function fresh(caller: { userId: string }): Promise<Actor> {
@@ -49,6 +51,7 @@ export function createAccountService(deps: {
         resourceChecks,
         plans,
         cards,
+        cohortRows,
       ] = await Promise.all([
         users.get(userId),
         progress.exportRows(userId),
@@ -60,6 +63,7 @@ export function createAccountService(deps: {
         progress.resourceExportRows(userId),
         habits.planExportRows(userId),
         reviews.exportRows(userId),
+        cohorts.exportRows(userId),
       ]);
       return {
         format: 'waymark-export/1',
@@ -81,6 +85,19 @@ export function createAccountService(deps: {
           text: m.text.replace(/([?&]token=)[^\s&]+/g, '$1(removed)'),
           createdAt: m.createdAt.toISOString(),
         })),
+        cohorts: cohortRows.memberships.map((m) => ({
+          cohortId: m.cohort_id,
+          name: m.name,
+          role: m.role,
+          joinedAt: isoTimestamp(m.joined_at),
+          leaderboard: m.leaderboard,
+        })),
+        nudges: cohortRows.nudges.map((n) => ({
+          cohortId: n.cohort_id,
+          direction: n.direction,
+          message: n.message,
+          createdAt: isoTimestamp(n.created_at),
+        })),
       };
     },
 
@@ -89,9 +106,12 @@ export function createAccountService(deps: {
      * in one transaction (users/repo.ts): progress, notes, resource ticks, study log, sessions, identities, kept mail,
      * and roadmaps never published. Roadmaps it published stay published for their learners;
      * admins take them over (the owner becomes nobody) and unpublished edits to them go.
+     * Cohorts it owns pass to their longest-standing mentor (else member) first; its memberships
+     * and nudges go with the account.
      */
     async delete(userId: string): Promise<void> {
       await auth.revokeAll(userId);
+      await cohorts.handOver(userId);
       await users.remove(userId);
     },
 

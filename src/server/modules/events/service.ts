@@ -3,7 +3,7 @@
 // so with Redis a write taken by one instance reaches a stream held open by another.
 import type { PubSub } from '../../infra/pubsub.ts';
 
-export type EventType = 'progress' | 'study-session';
+export type EventType = 'progress' | 'study-session' | 'member-activity';
 
 export interface UserEvent {
   type: EventType;
@@ -11,11 +11,28 @@ export interface UserEvent {
 }
 
 const channel = (userId: string) => `events:v1:user:${userId}`;
+const cohortChannel = (cohortId: string) => `events:v1:cohort:${cohortId}`;
 
 export function createEventService(deps: { pubsub: PubSub }) {
+  /** Who else watches a learner's writes: the cohorts they are in (cohorts registers it). */
+  let watchers: (userId: string) => Promise<string[]> = async () => [];
   return {
     async publish(userId: string, type: EventType, data: Record<string, unknown>): Promise<void> {
       await deps.pubsub.publish(channel(userId), { type, data } satisfies UserEvent);
+      // The cohorts' live dashboards hear only that this member did something, never what.
+      // A lookup that fails costs a dashboard one refresh, never the write that was made.
+      for (const cohortId of await watchers(userId).catch(() => [])) {
+        await deps.pubsub.publish(cohortChannel(cohortId), {
+          type: 'member-activity',
+          data: { userId },
+        } satisfies UserEvent);
+      }
+    },
+    setWatchers(resolve: (userId: string) => Promise<string[]>): void {
+      watchers = resolve;
+    },
+    subscribeCohort(cohortId: string, listener: (event: UserEvent) => void): Promise<() => Promise<void>> {
+      return deps.pubsub.subscribe(cohortChannel(cohortId), (message) => listener(message as UserEvent));
     },
     /** Returns the function that stops the subscription. */
     subscribe(userId: string, listener: (event: UserEvent) => void): Promise<() => Promise<void>> {

@@ -250,6 +250,14 @@ export function createReminderService(deps: {
       }
     },
 
+    /**
+     * Queues one mail on the `deliver` queue (retried on its own, at most once per `key`): how
+     * other modules send mail that must not be lost (a cohort's invitation, a mentor's nudge).
+     */
+    async queueMail(key: string, userId: string, mail: Mail): Promise<void> {
+      await jobs.send(QUEUES.deliver, { channel: 'email', userId, mail } satisfies DeliverJob, { key });
+    },
+
     /** A `deliver` job: one message on one channel. Throws to have the queue retry it. */
     async deliver(job: DeliverJob): Promise<void> {
       if (job.channel === 'email') {
