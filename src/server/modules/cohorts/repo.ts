@@ -382,9 +382,12 @@ export interface HeatmapRow {
   }[];
 }
 
-/** For each live step of the cohort's roadmaps, how many members have done it or are on it. */
-export async function heatmap(db: Db, cohortId: string): Promise<HeatmapRow[]> {
-  return queryRows<HeatmapRow>(
+/** How many members, and for each live step of the cohort's roadmaps how many have done it or are on it. */
+export async function heatmap(
+  db: Db,
+  cohortId: string,
+): Promise<{ member_count: number; roadmaps: HeatmapRow[] }> {
+  const [row] = await queryRows<{ member_count: number; roadmaps: HeatmapRow[] }>(
     db,
     sql`
     with m as (select user_id from cohort_members where cohort_id = ${cohortId} and role = 'member'),
@@ -394,17 +397,21 @@ export async function heatmap(db: Db, cohortId: string): Promise<HeatmapRow[]> {
       from progress p join m on m.user_id = p.user_id
       where p.roadmap_id in (select roadmap_id from cohort_roadmaps where cohort_id = ${cohortId})
       group by p.step_id
+    ), rm as (
+      select r.slug, r.title, cr.position,
+        (select coalesce(json_agg(json_build_object('slug', s.slug, 'title', s.title, 'layerTitle', s.layer_title,
+                  'required', s.required, 'done', coalesce(c.done, 0), 'inProgress', coalesce(c.in_progress, 0))
+                order by s.position), '[]'::json)
+         from steps s left join counts c on c.step_id = s.id
+         where s.roadmap_id = r.id and s.retired_at is null) as steps
+      from cohort_roadmaps cr join roadmaps r on r.id = cr.roadmap_id
+      where cr.cohort_id = ${cohortId} and r.status = 'published'
     )
-    select r.slug, r.title,
-      (select coalesce(json_agg(json_build_object('slug', s.slug, 'title', s.title, 'layerTitle', s.layer_title,
-                'required', s.required, 'done', coalesce(c.done, 0), 'inProgress', coalesce(c.in_progress, 0))
-              order by s.position), '[]'::json)
-       from steps s left join counts c on c.step_id = s.id
-       where s.roadmap_id = r.id and s.retired_at is null) as steps
-    from cohort_roadmaps cr join roadmaps r on r.id = cr.roadmap_id
-    where cr.cohort_id = ${cohortId} and r.status = 'published'
-    order by cr.position`,
+    select (select count(*)::int from m) as member_count,
+           (select coalesce(json_agg(json_build_object('slug', slug, 'title', title, 'steps', steps)
+                     order by position), '[]'::json) from rm) as roadmaps`,
   );
+  return row!;
 }
 
 export async function setLeaderboardChoice(db: Db, cohortId: string, userId: string, on: boolean) {

@@ -399,11 +399,8 @@ export function createCohortService(deps: {
 
     async heatmap(actor: Actor, cohortId: string): Promise<Heatmap> {
       await standing(actor, cohortId, 'viewMembers');
-      const [roadmaps, summary] = await Promise.all([
-        repo.heatmap(db.primary, cohortId),
-        repo.summary(db.primary, cohortId, now()),
-      ]);
-      return { memberCount: summary.member_count, roadmaps };
+      const { member_count: memberCount, roadmaps } = await repo.heatmap(db.primary, cohortId);
+      return { memberCount, roadmaps };
     },
 
     /**
