@@ -1,12 +1,13 @@
 // For `npm run bench`: the Waymark app and, in the same process on the same database handle, a
 // bare Fastify app whose routes run the same SQL as the personalized endpoints (progress,
-// forecast, due reviews) with nothing else —
+// forecast, due reviews, a cohort's mentor view) with nothing else —
 // no authentication, validation, events or logging. Loaded one after the other, the two tell
 // what Waymark's own work costs on top of the database.
 import Fastify from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
 import { loadConfig } from '../../src/server/config.ts';
 import { importContentDir } from '../../src/server/modules/roadmaps/files.ts';
+import * as cohortRepo from '../../src/server/modules/cohorts/repo.ts';
 import * as progressRepo from '../../src/server/modules/progress/repo.ts';
 import { newCard } from '../../src/server/modules/reviews/scheduler.ts';
 import { openConfiguredDatabase, openConfiguredInfra } from '../../src/server/runtime.ts';
@@ -46,6 +47,27 @@ bare.get<{ Params: { user: string } }>('/forecast/:user', async (request) =>
 bare.get<{ Params: { user: string } }>('/reviews/:user', async (request) =>
   app.services.reviews.due(request.params.user, 20),
 );
+// The mentor view (`npm run bench -- --cohort`): the repo function the members route calls, with
+// the arguments it passes (one row more than the page, to know whether there is a next page),
+// without the role check, the streaks, the cursor or the response schema around it.
+bare.get<{
+  Params: { cohort: string };
+  Querystring: {
+    limit?: string;
+    sort?: cohortRepo.SortKey;
+    filter?: cohortRepo.MemberPage['filter'];
+    desc?: string;
+  };
+}>('/cohorts/:cohort/members', async (request) => {
+  const { limit = '20', sort = 'name', filter = 'all', desc } = request.query;
+  return cohortRepo.memberPage(db.primary, request.params.cohort, new Date(), {
+    sort,
+    desc: desc === 'true',
+    filter,
+    limit: Number(limit) + 1,
+    after: undefined,
+  });
+});
 await bare.listen({ port: Number(process.env.BARE_PORT), host: '127.0.0.1' });
 console.log('ready');
 

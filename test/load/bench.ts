@@ -12,6 +12,11 @@
 //   DATABASE_URL=… npm run bench -- --reminders
 //                                      only this: 10,000 reminders due in the same minute, enqueue
 //                                      throughput and due → sent latency (test/load/reminders-bench.ts)
+//   DATABASE_URL=… npm run bench -- --cohort
+//                                      only this: the cohort mentor view (500 members × 3 roadmaps, one
+//                                      SQL statement per page) vs a bare route calling the same repo
+//                                      function, 4 connections unless --connections; in a database of
+//                                      its own (test/load/cohort-bench.ts)
 //   npm run bench -- --freeze          only this: the cached read and login before, during and after
 //                                      a 10 s SIGSTOP of a Redis of the bench's own (test/load/freeze.ts)
 //
@@ -44,11 +49,12 @@ import { generateKeyPair } from '../../src/server/modules/auth/tokens.ts';
 const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '15' },
-    connections: { type: 'string', default: '50' },
+    connections: { type: 'string' },
     redis: { type: 'boolean', default: false },
     freeze: { type: 'boolean', default: false },
     reminders: { type: 'boolean', default: false },
     check: { type: 'boolean', default: false },
+    cohort: { type: 'boolean', default: false },
   },
 });
 /** The regression check's floor: the cached read against the bare server, in the same run. */
@@ -57,6 +63,17 @@ if (values.reminders) {
   const { remindersBench } = await import('./reminders-bench.ts');
   await remindersBench();
   process.exit(0);
+}
+if (values.cohort) {
+  const { cohortBench } = await import('./cohort-bench.ts');
+  // Fewer connections than the read path's 50: a handful of mentors at once (enough to keep both
+  // the database and the server busy), not a crowd queueing for the pool.
+  const failed = await cohortBench({
+    duration: Number(values.duration),
+    connections: Number(values.connections ?? 4),
+  });
+  if (failed > 0) console.error(`\n${failed} failed requests`);
+  process.exit(failed > 0 ? 1 : 0);
 }
 if (values.freeze) {
   const { freezeBench } = await import('./freeze.ts');
@@ -72,7 +89,7 @@ if (values.redis && !process.env.DATABASE_URL) {
 const REDIS_URL = values.redis ? (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0') : undefined;
 const DURATION = values.check ? 9 : Number(values.duration);
 const ROUNDS = 3;
-const CONNECTIONS = Number(values.connections);
+const CONNECTIONS = Number(values.connections ?? 50);
 const DOC = '/api/v1/roadmaps/backend-developer';
 const database = `${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}${values.redis ? ' + Redis' : ''}`;
 const keys = generateKeyPair();

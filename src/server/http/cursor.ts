@@ -19,6 +19,24 @@ export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
+/**
+ * One page from `rows` fetched with `limit + 1` (the extra row tells whether another page
+ * follows, without a count query): the first `limit` rows, and a cursor made by `cursorOf` from
+ * the last of them when more follow.
+ */
+export function pageOf<T>(
+  rows: readonly T[],
+  limit: number,
+  cursorOf: (last: T) => unknown,
+): { items: T[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    items,
+    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null,
+  };
+}
+
 /** Decodes a cursor; `read` returns the position it holds, or undefined when it is not one. */
 export function decodeCursor<T>(cursor: string, read: (value: unknown) => T | undefined): T {
   let position: T | undefined;

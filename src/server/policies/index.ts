@@ -108,7 +108,7 @@ export const cohortRules = {
   /** Inviting members: owners and mentors; inviting mentors: owners. */
   inviteMembers: leadsCohort,
   inviteMentors: ownsCohort,
-  /** Seeing and revoking invitations: those who may make them. */
+  /** Seeing invitations and revoking them; revoking one also takes inviteMembers or inviteMentors, by its role. */
   manageInvites: leadsCohort,
   /** A short message by mail to a member. */
   nudge: leadsCohort,

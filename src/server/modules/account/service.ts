@@ -4,7 +4,7 @@
 import type { Static } from 'typebox';
 import { isoTimestamp, type Database } from '../../db/client.ts';
 import type { Role } from '../../db/schema.ts';
-import { cursorFields, decodeCursor, encodeCursor } from '../../http/cursor.ts';
+import { cursorFields, decodeCursor, pageOf } from '../../http/cursor.ts';
 import { AppError } from '../../http/errors.ts';
 import { authorize, type Actor } from '../../policies/index.ts';
 import type { AuthService } from '../auth/service.ts';
@@ -106,13 +106,16 @@ export function createAccountService(deps: {
      * in one transaction (users/repo.ts): progress, notes, resource ticks, study log, sessions, identities, kept mail,
      * and roadmaps never published. Roadmaps it published stay published for their learners;
      * admins take them over (the owner becomes nobody) and unpublished edits to them go.
-     * Cohorts it owns pass to their longest-standing mentor (else member) first; its memberships
-     * and nudges go with the account.
+     * Cohorts it owns pass to their longest-standing mentor (else member) first, in the same
+     * transaction (a deletion that fails hands nothing over); its memberships and nudges go with
+     * the account.
      */
     async delete(userId: string): Promise<void> {
       await auth.revokeAll(userId);
-      await cohorts.handOver(userId);
-      await users.remove(userId);
+      await db.primary.transaction(async (tx) => {
+        await cohorts.handOver(userId, tx);
+        await users.remove(userId, tx);
+      });
     },
 
     /** What deleting the account would do to roadmaps it wrote (the delete dialog says it). */
@@ -143,11 +146,8 @@ export function createAccountService(deps: {
               return cursorFields.text(after, 254) ? after : undefined;
             });
       const rows = await users.list({ limit: query.limit + 1, afterEmail, q: query.q });
-      const page = rows.slice(0, query.limit);
-      return {
-        items: page.map(toUser),
-        nextCursor: rows.length > query.limit ? encodeCursor({ after: page.at(-1)!.email }) : null,
-      };
+      const page = pageOf(rows, query.limit, (last) => ({ after: last.email }));
+      return { items: page.items.map(toUser), nextCursor: page.nextCursor };
     },
 
     /**

@@ -185,7 +185,6 @@ export interface MemberRow {
   minutes7: number;
   stuck: boolean;
   finished: boolean;
-  sort_key: string | number;
   roadmaps: {
     slug: string;
     percent: number;
@@ -195,6 +194,11 @@ export interface MemberRow {
   }[];
   /** Minutes per local date, all of the member's history: the streak is computed from it. */
   days: Record<string, number> | null;
+}
+
+/** A row of the mentor view, with the value it is sorted by (for the next page's cursor). */
+export interface MemberPageRow extends MemberRow {
+  sort_key: string | number;
 }
 
 /**
@@ -268,6 +272,28 @@ function scored(cohortId: string, now: Date): SQL {
     )`;
 }
 
+/**
+ * The columns of a `MemberRow` for the rows of `pg` (rows of `scored`, after the CTEs above):
+ * only these rows get their roadmaps with next steps and their daily minutes joined on.
+ */
+const MEMBER_COLUMNS = sql`
+  pg.user_id, pg.display_name, pg.role, pg.joined_at, pg.leaderboard, pg.timezone,
+  pg.daily_goal_minutes, pg.streak_freezes, pg.mean_percent, pg.minutes7, pg.stuck, pg.finished,
+  (select coalesce(json_agg(json_build_object(
+            'slug', mr.slug, 'percent', mr.percent, 'requiredPercent', mr.req_percent,
+            'lastActivityAt', mr.last_at,
+            'nextStep', (select json_build_object('slug', s.slug, 'title', s.title)
+                         from steps s join cr on cr.id = s.roadmap_id
+                         left join progress p on p.step_id = s.id and p.user_id = pg.user_id
+                         where cr.slug = mr.slug and s.retired_at is null
+                           and coalesce(p.status, 'todo') not in ('done', 'skipped')
+                         order by s.position limit 1))
+          order by mr.position), '[]'::json)
+   from mr where mr.user_id = pg.user_id) as roadmaps,
+  (select json_object_agg(d.date, d.minutes) from (
+     select s.date::text as date, sum(s.minutes)::int as minutes from study_sessions s
+     where s.user_id = pg.user_id group by s.date) d) as days`;
+
 const SORT_KEYS = {
   name: sql`lower(display_name)`,
   progress: sql`mean_percent`,
@@ -292,7 +318,7 @@ export async function memberPage(
   cohortId: string,
   now: Date,
   page: MemberPage,
-): Promise<MemberRow[]> {
+): Promise<MemberPageRow[]> {
   const key = SORT_KEYS[page.sort];
   const conditions: SQL[] = [sql`true`];
   if (page.filter === 'stuck') conditions.push(sql`stuck`);
@@ -310,7 +336,7 @@ export async function memberPage(
     );
   }
   const direction = page.desc ? sql`desc` : sql`asc`;
-  return queryRows<MemberRow>(
+  return queryRows<MemberPageRow>(
     db,
     sql`
     with ${scored(cohortId, now)},
@@ -320,23 +346,7 @@ export async function memberPage(
       order by ${key} ${direction}, user_id ${direction}
       limit ${page.limit}
     )
-    select pg.user_id, pg.display_name, pg.role, pg.joined_at, pg.leaderboard, pg.timezone,
-           pg.daily_goal_minutes, pg.streak_freezes, pg.mean_percent, pg.minutes7, pg.stuck, pg.finished,
-           pg.sort_key,
-           (select coalesce(json_agg(json_build_object(
-                     'slug', mr.slug, 'percent', mr.percent, 'requiredPercent', mr.req_percent,
-                     'lastActivityAt', mr.last_at,
-                     'nextStep', (select json_build_object('slug', s.slug, 'title', s.title)
-                                  from steps s join cr on cr.id = s.roadmap_id
-                                  left join progress p on p.step_id = s.id and p.user_id = pg.user_id
-                                  where cr.slug = mr.slug and s.retired_at is null
-                                    and coalesce(p.status, 'todo') not in ('done', 'skipped')
-                                  order by s.position limit 1))
-                   order by mr.position), '[]'::json)
-            from mr where mr.user_id = pg.user_id) as roadmaps,
-           (select json_object_agg(d.date, d.minutes) from (
-              select s.date::text as date, sum(s.minutes)::int as minutes from study_sessions s
-              where s.user_id = pg.user_id group by s.date) d) as days
+    select ${MEMBER_COLUMNS}, pg.sort_key
     from pg
     order by pg.sort_key ${direction}, pg.user_id ${direction}`,
   );
@@ -351,22 +361,64 @@ export interface SummaryRow {
   stuck_count: number;
 }
 
-/** Counts and medians over the cohort's members (role `member`). */
-export async function summary(db: Db, cohortId: string, now: Date): Promise<SummaryRow> {
-  const [row] = await queryRows<SummaryRow>(
+/** How many rows the cohort page's leaderboard shows. */
+export const STANDINGS_LIMIT = 50;
+
+export interface Overview {
+  summary: SummaryRow;
+  /** The viewer's own row, when `userId` was given and is in the cohort. */
+  me: MemberRow | undefined;
+  /** When the cohort's leaderboard is on: the members who opted in, best first. */
+  standings: MemberRow[];
+}
+
+/**
+ * The cohort page in one statement, scoring every member once: the counts and medians over the
+ * cohort's members (role `member`), the viewer's own row and, when the leaderboard is on, the
+ * rows of the members who opted in (by progress, best first). The summary is one row that the
+ * picked member rows are left-joined to, so it comes back even when no row is picked.
+ */
+export async function overview(
+  db: Db,
+  cohortId: string,
+  now: Date,
+  userId: string | undefined,
+): Promise<Overview> {
+  const rows = await queryRows<SummaryRow & ({ part: null } | ({ part: 'me' | 'standing' } & MemberRow))>(
     db,
     sql`
-    with ${scored(cohortId, now)}
-    select (count(*) filter (where role = 'member'))::int as member_count,
-           (count(*) filter (where role = 'mentor'))::int as mentor_count,
-           round((select median from med))::int as median_percent,
-           coalesce(round(percentile_cont(0.5) within group (order by minutes7) filter (where role = 'member')), 0)::int
-             as median_minutes,
-           (count(*) filter (where role = 'member' and finished))::int as finished_count,
-           (count(*) filter (where role = 'member' and stuck))::int as stuck_count
-    from scored`,
+    with ${scored(cohortId, now)},
+    sm as (
+      select (count(*) filter (where role = 'member'))::int as member_count,
+             (count(*) filter (where role = 'mentor'))::int as mentor_count,
+             round((select median from med))::int as median_percent,
+             coalesce(round(percentile_cont(0.5) within group (order by minutes7) filter (where role = 'member')), 0)::int
+               as median_minutes,
+             (count(*) filter (where role = 'member' and finished))::int as finished_count,
+             (count(*) filter (where role = 'member' and stuck))::int as stuck_count
+      from scored
+    ), pg as (
+      (select 'me'::text as part, scored.* from scored where ${userId === undefined ? sql`false` : sql`user_id = ${userId}::uuid`})
+      union all
+      (select 'standing'::text as part, scored.* from scored
+       where leaderboard and role = 'member'
+         and exists (select 1 from cohorts c where c.id = ${cohortId} and c.leaderboard)
+       order by mean_percent desc, user_id desc
+       limit ${STANDINGS_LIMIT})
+    )
+    select sm.member_count, sm.mentor_count, sm.median_percent, sm.median_minutes, sm.finished_count,
+           sm.stuck_count, pg.part, ${MEMBER_COLUMNS}
+    from sm left join pg on true
+    order by pg.part, pg.mean_percent desc, pg.user_id desc`,
   );
-  return row!;
+  const { member_count, mentor_count, median_percent, median_minutes, finished_count, stuck_count } =
+    rows[0]!;
+  const members = (part: 'me' | 'standing') => rows.flatMap((r) => (r.part === part ? [r] : []));
+  return {
+    summary: { member_count, mentor_count, median_percent, median_minutes, finished_count, stuck_count },
+    me: members('me')[0],
+    standings: members('standing'),
+  };
 }
 
 export interface HeatmapRow {
@@ -525,6 +577,14 @@ export async function listInvites(db: Db, cohortId: string): Promise<InviteRow[]
     sql`select ${INVITE_COLUMNS} from cohort_invites where cohort_id = ${cohortId}
         order by created_at desc, id desc limit 100`,
   );
+}
+
+export async function findInvite(db: Db, cohortId: string, inviteId: string): Promise<InviteRow | undefined> {
+  const [row] = await queryRows<InviteRow>(
+    db,
+    sql`select ${INVITE_COLUMNS} from cohort_invites where cohort_id = ${cohortId} and id = ${inviteId}`,
+  );
+  return row;
 }
 
 export async function revokeInvite(db: Db, cohortId: string, inviteId: string): Promise<boolean> {

@@ -1,6 +1,8 @@
 // Cohorts through the real app: create, invite, join, the mentor view, the report, roles,
 // leaving, nudges through the job queue, and what a member may and may not see.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SQLWrapper } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { signUp, type SignedUp } from '../../../../test/helpers/auth.ts';
 import { QUEUES } from '../../infra/jobs.ts';
@@ -172,12 +174,38 @@ describe('cohorts', () => {
     expect((await call(mentor, 'DELETE', `/api/v1/cohorts/${cohort.id}/invites/${link.id}`)).statusCode).toBe(
       204,
     );
+
+    // Revoking takes the right to make such an invitation: a mentor's is the owner's to revoke.
+    const mentorLink = await invite(owner, cohort.id, { role: 'mentor' });
+    const memberLink = await invite(owner, cohort.id, { role: 'member' });
+    const refused = await call(mentor, 'DELETE', `/api/v1/cohorts/${cohort.id}/invites/${mentorLink.id}`);
+    expect(refused.statusCode, refused.body).toBe(403);
+    expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(
+      (await call(mentor, 'DELETE', `/api/v1/cohorts/${cohort.id}/invites/${memberLink.id}`)).statusCode,
+    ).toBe(204);
+    const states = (await call(owner, 'GET', `/api/v1/cohorts/${cohort.id}/invites`)).json().items;
+    expect(states.find((i: { id: string }) => i.id === mentorLink.id).state).toBe('active');
+    expect(states.find((i: { id: string }) => i.id === memberLink.id).state).toBe('revoked');
+    expect(
+      (await call(owner, 'DELETE', `/api/v1/cohorts/${cohort.id}/invites/${mentorLink.id}`)).statusCode,
+    ).toBe(204);
+    expect(
+      (await call(mentor, 'DELETE', `/api/v1/cohorts/${cohort.id}/invites/${crypto.randomUUID()}`))
+        .statusCode,
+    ).toBe(404);
+
     const late = await signUp(t.app);
     const gone = await call(late, 'POST', '/api/v1/cohorts/join', { token: link.token });
     expect(gone.statusCode).toBe(410);
     expect(gone.json().detail).toMatch(/revoked/);
     const list = (await call(owner, 'GET', `/api/v1/cohorts/${cohort.id}/invites`)).json().items;
-    expect(list.map((i: { state: string }) => i.state).sort()).toEqual(['active', 'revoked']);
+    expect(list.map((i: { state: string }) => i.state).sort()).toEqual([
+      'active',
+      'revoked',
+      'revoked',
+      'revoked',
+    ]);
     expect(JSON.stringify(list)).not.toContain(link.token);
     const unknown = await call(late, 'POST', '/api/v1/cohorts/join', { token: 'x'.repeat(32) });
     expect(unknown.statusCode).toBe(404);
@@ -281,6 +309,72 @@ describe('cohorts', () => {
     await joined(mentor, (await invite(owner, cohort.id, { role: 'mentor' })).token);
     await t.app.services.account.delete(owner.user.id);
     expect((await call(mentor, 'GET', `/api/v1/cohorts/${cohort.id}`)).json().role).toBe('owner');
+  });
+
+  it('hands nothing over when the account deletion fails', async () => {
+    const owner = await signUp(t.app, { displayName: 'Staying Owner' });
+    const mentor = await signUp(t.app);
+    const cohort = await cohortOf(owner);
+    await joined(mentor, (await invite(owner, cohort.id, { role: 'mentor' })).token);
+    // A failure after the hand-over, inside the deletion.
+    const remove = vi.spyOn(t.app.services.users, 'remove').mockRejectedValueOnce(new Error('disk full'));
+    try {
+      await expect(t.app.services.account.delete(owner.user.id)).rejects.toThrow('disk full');
+    } finally {
+      remove.mockRestore();
+    }
+    const seen = (await call(mentor, 'GET', `/api/v1/cohorts/${cohort.id}`)).json();
+    expect(seen).toMatchObject({ role: 'mentor', ownerName: 'Staying Owner' });
+    const roles = (await call(mentor, 'GET', `/api/v1/cohorts/${cohort.id}/members`)).json().items;
+    expect(roles.map((m: { userId: string; role: string }) => [m.userId, m.role]).sort()).toEqual(
+      [
+        [owner.user.id, 'owner'],
+        [mentor.user.id, 'mentor'],
+      ].sort(),
+    );
+  });
+
+  it('scores the members once for the cohort page: summary, own row and leaderboard', async () => {
+    const owner = await signUp(t.app, { displayName: 'Owner' });
+    const ada = await signUp(t.app, { displayName: 'Ada' });
+    const bo = await signUp(t.app, { displayName: 'Bo' });
+    const cohort = await cohortOf(owner);
+    const inv = await invite(owner, cohort.id);
+    await joined(ada, inv.token);
+    await joined(bo, inv.token);
+    const url = `/api/v1/cohorts/${cohort.id}`;
+    await call(owner, 'PATCH', url, { leaderboard: true });
+    await call(ada, 'PATCH', `${url}/members/me`, { leaderboard: true });
+    await call(bo, 'PATCH', `${url}/members/me`, { leaderboard: true });
+    await mark(bo, 'git-essentials', 'commits-and-history', 'done');
+
+    // Every statement the request runs, by its text: the scoring CTE is in one of them.
+    const dialect = new PgDialect();
+    const execute = vi.spyOn(t.db.primary, 'execute');
+    let page: Awaited<ReturnType<typeof call>>;
+    let statements: string[];
+    try {
+      page = await call(ada, 'GET', url);
+      statements = execute.mock.calls.map(
+        ([query]) => dialect.sqlToQuery((query as SQLWrapper).getSQL()).sql,
+      );
+    } finally {
+      execute.mockRestore();
+    }
+    expect(statements.filter((text) => text.includes('scored as ('))).toHaveLength(1);
+    expect(page.statusCode, page.body).toBe(200);
+    expect(page.json()).toMatchObject({
+      role: 'member',
+      summary: { memberCount: 2, mentorCount: 0 },
+      me: { displayName: 'Ada', role: 'member' },
+      myLeaderboard: true,
+    });
+    expect(page.json().standings.map((s: { displayName: string }) => s.displayName)).toEqual(['Bo', 'Ada']);
+    // The owner has their own row too, and is not on the leaderboard (members only).
+    expect((await call(owner, 'GET', url)).json()).toMatchObject({
+      role: 'owner',
+      me: { displayName: 'Owner' },
+    });
   });
 
   it('refuses bad input with a problem naming the field', async () => {

@@ -9,9 +9,9 @@
 // row — and, when the owner turns the leaderboard on, the rows of members who opted in.
 import { createHash, randomBytes } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
-import { isoTimestamp, type Database } from '../../db/client.ts';
+import { isoTimestamp, type Database, type Db } from '../../db/client.ts';
 import type { CohortRole } from '../../db/schema.ts';
-import { cursorFields, decodeCursor, encodeCursor } from '../../http/cursor.ts';
+import { cursorFields, decodeCursor, pageOf } from '../../http/cursor.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { authorize, can, type Action, type Actor, type CohortSubject } from '../../policies/index.ts';
 import { forgivingStreaks, localDate } from '../habits/calendar.ts';
@@ -51,6 +51,9 @@ export const NEVER_SHARED = [
   'your email address',
   'anything about roadmaps the cohort does not follow',
 ];
+
+/** Making an invitation of this role, and revoking one: mentors' are the owner's to give. */
+const inviteAction = (role: 'mentor' | 'member') => (role === 'mentor' ? 'inviteMentors' : 'inviteMembers');
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 const percentOf = (part: number, whole: number) => Math.round((part * 100) / whole);
@@ -209,17 +212,12 @@ export function createCohortService(deps: {
     async get(actor: Actor, cohortId: string): Promise<Cohort> {
       const { role, leaderboard } = await standing(actor, cohortId, 'read');
       const at = now();
-      const [row, summary, me] = await Promise.all([
+      // The summary, one's own row and the leaderboard score the members once, in one statement.
+      const [row, { summary, me, standings }] = await Promise.all([
         repo.findCohort(db.primary, cohortId),
-        repo.summary(db.primary, cohortId, at),
-        role
-          ? page(cohortId, { sort: 'name', desc: false, filter: 'all', limit: 1, userId: actor!.userId })
-          : [],
+        repo.overview(db.primary, cohortId, at, role ? actor!.userId : undefined),
       ]);
       if (!row) throw notFound('There is no such cohort.');
-      const standings = row.leaderboard
-        ? await page(cohortId, { sort: 'progress', desc: true, filter: 'leaderboard', limit: 50 })
-        : [];
       const today = at.toISOString().slice(0, 10);
       let pace: Cohort['summary']['pace'] = { expectedPercent: null, daysLeft: null, onTrack: null };
       if (row.ends_on) {
@@ -252,9 +250,9 @@ export function createCohortService(deps: {
           stuckCount: summary.stuck_count,
           pace,
         },
-        me: me[0] ?? null,
+        me: me ? toMember(me, at) : null,
         myLeaderboard: leaderboard,
-        standings,
+        standings: standings.map((r) => toMember(r, at)),
       };
     },
 
@@ -280,7 +278,7 @@ export function createCohortService(deps: {
     },
 
     async createInvite(actor: Actor, cohortId: string, body: InviteBody): Promise<CreatedInvite> {
-      await standing(actor, cohortId, body.role === 'mentor' ? 'inviteMentors' : 'inviteMembers');
+      await standing(actor, cohortId, inviteAction(body.role));
       const at = now();
       const expiresAt = body.expiresAt
         ? new Date(body.expiresAt)
@@ -332,8 +330,17 @@ export function createCohortService(deps: {
       return { items: (await repo.listInvites(db.primary, cohortId)).map((r) => toInvite(r, at)) };
     },
 
+    /** Revoking takes the right to make such an invitation: a mentor's is the owner's to revoke. */
     async revokeInvite(actor: Actor, cohortId: string, inviteId: string): Promise<void> {
-      await standing(actor, cohortId, 'manageInvites');
+      const { role } = await standing(actor, cohortId, 'manageInvites');
+      const invite = await repo.findInvite(db.primary, cohortId, inviteId);
+      if (!invite) throw notFound('There is no such invitation.');
+      authorize(
+        actor,
+        inviteAction(invite.role),
+        { kind: 'cohort', role },
+        { forbidden: "Only the cohort's owner invites mentors, and revokes their invitations." },
+      );
       if (!(await repo.revokeInvite(db.primary, cohortId, inviteId)))
         throw notFound('There is no such invitation.');
     },
@@ -381,20 +388,13 @@ export function createCohortService(deps: {
         limit: query.limit + 1,
         after,
       });
-      const pageRows = rows.slice(0, query.limit);
-      const last = pageRows.at(-1);
-      return {
-        items: pageRows.map((r) => toMember(r, at)),
-        nextCursor:
-          rows.length > query.limit && last
-            ? encodeCursor([
-                query.sort,
-                query.desc,
-                query.sort === 'name' ? last.sort_key : Number(last.sort_key),
-                last.user_id,
-              ])
-            : null,
-      };
+      const { items, nextCursor } = pageOf(rows, query.limit, (last) => [
+        query.sort,
+        query.desc,
+        query.sort === 'name' ? last.sort_key : Number(last.sort_key),
+        last.user_id,
+      ]);
+      return { items: items.map((r) => toMember(r, at)), nextCursor };
     },
 
     async heatmap(actor: Actor, cohortId: string): Promise<Heatmap> {
@@ -484,6 +484,7 @@ export function createCohortService(deps: {
             'The owner keeps the owner role until they hand the cohort to someone else (role "owner" on that member).',
           );
         } else await repo.setRole(db.primary, cohortId, userId!, body.role);
+        await deps.events.publishCohort(cohortId, userId!);
       }
       const [row] = await page(cohortId, {
         sort: 'name',
@@ -510,6 +511,8 @@ export function createCohortService(deps: {
             : 'The owner cannot be removed.',
         );
       await repo.removeMember(db.primary, cohortId, userId);
+      // The dashboards open on it drop the row (the member no longer watches the cohort).
+      await deps.events.publishCohort(cohortId, userId);
     },
 
     /** A short message by mail to a member, rate-limited per mentor; through the job queue. */
@@ -566,8 +569,11 @@ export function createCohortService(deps: {
     },
 
     exportRows: (userId: string) => repo.exportRows(db.primary, userId),
-    /** Called before an account is deleted: its cohorts pass to someone else in them. */
-    handOver: (userId: string) => repo.handOverOwnedCohorts(db.primary, userId),
+    /**
+     * Part of deleting an account, in its transaction `tx`: the cohorts it owns pass to someone
+     * else in them, so that a failed deletion leaves them as they were.
+     */
+    handOver: (userId: string, tx: Db) => repo.handOverOwnedCohorts(tx, userId),
   };
 
   async function list(
@@ -588,10 +594,12 @@ export function createCohortService(deps: {
       limit: query.limit + 1,
       after,
     });
-    const pageRows = rows.slice(0, query.limit);
-    const last = pageRows.at(-1);
+    const { items, nextCursor } = pageOf(rows, query.limit, (last) => [
+      isoTimestamp(last.created_at),
+      last.id,
+    ]);
     return {
-      items: pageRows.map((r) => ({
+      items: items.map((r) => ({
         id: r.id,
         name: r.name,
         role: r.role,
@@ -599,8 +607,7 @@ export function createCohortService(deps: {
         memberCount: r.member_count,
         endsOn: r.ends_on,
       })),
-      nextCursor:
-        rows.length > query.limit && last ? encodeCursor([isoTimestamp(last.created_at), last.id]) : null,
+      nextCursor,
     };
   }
 

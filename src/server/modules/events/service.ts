@@ -16,18 +16,24 @@ const cohortChannel = (cohortId: string) => `events:v1:cohort:${cohortId}`;
 export function createEventService(deps: { pubsub: PubSub }) {
   /** Who else watches a learner's writes: the cohorts they are in (cohorts registers it). */
   let watchers: (userId: string) => Promise<string[]> = async () => [];
+  /**
+   * Tells a cohort's live dashboards that a member did something or that its membership changed
+   * (someone left, was removed or given another role — after which the member is no longer among
+   * the cohort's watchers, so `publish` would not reach them).
+   */
+  const publishCohort = (cohortId: string, userId: string) =>
+    deps.pubsub.publish(cohortChannel(cohortId), {
+      type: 'member-activity',
+      data: { userId },
+    } satisfies UserEvent);
   return {
     async publish(userId: string, type: EventType, data: Record<string, unknown>): Promise<void> {
       await deps.pubsub.publish(channel(userId), { type, data } satisfies UserEvent);
       // The cohorts' live dashboards hear only that this member did something, never what.
       // A lookup that fails costs a dashboard one refresh, never the write that was made.
-      for (const cohortId of await watchers(userId).catch(() => [])) {
-        await deps.pubsub.publish(cohortChannel(cohortId), {
-          type: 'member-activity',
-          data: { userId },
-        } satisfies UserEvent);
-      }
+      for (const cohortId of await watchers(userId).catch(() => [])) await publishCohort(cohortId, userId);
     },
+    publishCohort,
     setWatchers(resolve: (userId: string) => Promise<string[]>): void {
       watchers = resolve;
     },

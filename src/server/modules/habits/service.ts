@@ -1,7 +1,7 @@
 // The daily habit: the study log (with idempotent retries) and the stats built on it.
 import { createHash } from 'node:crypto';
 import type { Database } from '../../db/client.ts';
-import { cursorFields, decodeCursor, encodeCursor } from '../../http/cursor.ts';
+import { cursorFields, decodeCursor, pageOf } from '../../http/cursor.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import type { EventService } from '../events/service.ts';
 import type { RoadmapService } from '../roadmaps/service.ts';
@@ -194,11 +194,8 @@ export function createHabitService(deps: {
     async list(userId: string, query: StudySessionQuery) {
       const after = query.cursor ? decodeCursor(query.cursor, readPosition) : undefined;
       const rows = await repo.list(db.primary, userId, { ...query, limit: query.limit + 1, after });
-      const page = rows.slice(0, query.limit);
-      return {
-        items: page.map(toSession),
-        nextCursor: rows.length > query.limit ? encodeCursor(positionOf(page.at(-1)!)) : null,
-      };
+      const page = pageOf(rows, query.limit, positionOf);
+      return { items: page.items.map(toSession), nextCursor: page.nextCursor };
     },
 
     async stats(userId: string): Promise<Stats> {

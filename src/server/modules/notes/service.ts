@@ -2,7 +2,7 @@
 // Notes are reached only through the signed-in user's own id, so another user's note is never
 // found (404) — the policy table's `owned` rule, applied by construction in every query.
 import { isoTimestamp, type Database } from '../../db/client.ts';
-import { cursorFields, decodeCursor, encodeCursor } from '../../http/cursor.ts';
+import { cursorFields, decodeCursor, pageOf } from '../../http/cursor.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { MarkdownError, renderMarkdown } from '../roadmaps/markdown.ts';
 import * as repo from './repo.ts';
@@ -67,15 +67,8 @@ export function createNoteService(deps: { db: Database }) {
         limit: query.limit + 1,
         after,
       });
-      const page = rows.slice(0, query.limit);
-      const last = page.at(-1);
-      return {
-        items: page.map(toNote),
-        nextCursor:
-          rows.length > query.limit && last
-            ? encodeCursor([isoTimestamp(last.updated_at), last.step_id])
-            : null,
-      };
+      const page = pageOf(rows, query.limit, (last) => [isoTimestamp(last.updated_at), last.step_id]);
+      return { items: page.items.map(toNote), nextCursor: page.nextCursor };
     },
 
     /** Every note of the user, retired steps included, for the export. */

@@ -2,7 +2,7 @@
 // stored source, keeps their serialized bytes and ETag in the cache, pages lists by keyset
 // cursors, and imports content as new versions only when it actually changed.
 import { createHash } from 'node:crypto';
-import { cursorFields, decodeCursor, encodeCursor } from '../../http/cursor.ts';
+import { cursorFields, decodeCursor, pageOf } from '../../http/cursor.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import type { Database } from '../../db/client.ts';
 import type { Cache } from '../../infra/cache.ts';
@@ -88,13 +88,11 @@ export function createRoadmapService(deps: { db: Database; cache: Cache; pubsub?
             const after = (v as { after?: unknown } | null)?.after;
             return cursorFields.text(after, 80) ? after : undefined;
           });
-    // One extra row tells whether another page follows, without a count query.
     const rows = await repo.listPublished(db.replica, { limit: query.limit + 1, afterSlug, q: query.q });
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
+    const page = pageOf(rows, query.limit, (last) => ({ after: last.slug }));
     const result: RoadmapList = {
-      items: page.map((r) => ({ ...r, updatedAt: r.updatedAt.toISOString() })),
-      nextCursor: rows.length > query.limit && last ? encodeCursor({ after: last.slug }) : null,
+      items: page.items.map((r) => ({ ...r, updatedAt: r.updatedAt.toISOString() })),
+      nextCursor: page.nextCursor,
     };
     return result;
   }

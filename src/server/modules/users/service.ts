@@ -1,6 +1,6 @@
 // Users: accounts as data — lookups, creation, the profile a user edits, roles an admin sets.
 // Sign-in and tokens are the auth module's; it comes here for the account itself.
-import type { Database } from '../../db/client.ts';
+import type { Database, Db } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import type { Role } from '../../db/schema.ts';
 import { AppError, notFound } from '../../http/errors.ts';
@@ -177,8 +177,9 @@ export function createUserService(deps: { db: Database }) {
     return row;
   }
 
-  async function remove(userId: string): Promise<void> {
-    if (!(await repo.remove(db.primary, userId))) throw notFound('There is no such user.');
+  /** Deletes the account; inside `tx` when given (a larger transaction the deletion is part of). */
+  async function remove(userId: string, tx: Db = db.primary): Promise<void> {
+    if (!(await repo.remove(tx, userId))) throw notFound('There is no such user.');
   }
 
   return {
