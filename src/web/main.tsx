@@ -33,6 +33,9 @@ const AuthorEdit = lazy(() => import('./pages/AuthorEdit.tsx'));
 const Admin = lazy(() => import('./pages/Admin.tsx'));
 const VerifyEmail = lazy(() => import('./pages/Auth.tsx').then((m) => ({ default: m.VerifyEmail })));
 const Unsubscribe = lazy(() => import('./pages/Unsubscribe.tsx'));
+const Cohorts = lazy(() => import('./pages/Cohorts.tsx'));
+const Cohort = lazy(() => import('./pages/Cohort.tsx'));
+const Join = lazy(() => import('./pages/Join.tsx'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -73,6 +76,9 @@ function App() {
           <Route path="/notes" element={page(<Notes />)} />
           <Route path="/review" element={page(<Review />)} />
           <Route path="/search" element={page(<Search />)} />
+          <Route path="/cohorts" element={page(<Cohorts />)} />
+          <Route path="/cohorts/:id" element={page(<Cohort />)} />
+          <Route path="/join" element={page(<Join />)} />
           <Route path="/settings" element={page(<Settings />)} />
           <Route path="/u/:handle" element={page(<Profile />)} />
           <Route path="/author" element={page(<AuthorList />)} />

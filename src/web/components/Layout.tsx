@@ -89,6 +89,7 @@ export function Layout({ children }: { children?: ReactNode }) {
                 <NavLink to="/history">History</NavLink>
                 <NavLink to="/review">Review</NavLink>
                 <NavLink to="/notes">My notes</NavLink>
+                <NavLink to="/cohorts">Cohorts</NavLink>
                 {user && user.role !== 'learner' ? <NavLink to="/author">Author</NavLink> : null}
                 {user?.role === 'admin' ? <NavLink to="/admin">Admin</NavLink> : null}
                 <NavLink to="/settings">Settings</NavLink>

@@ -7,7 +7,21 @@ import { useAuth } from '../auth.tsx';
 import { ErrorMessage, Field, FormError, usePageMeta } from '../components/common.tsx';
 import { allLocal, importLocal } from '../local-progress.ts';
 
+/**
+ * Where to go after signing in: the page that sent the learner here (`?next=/join?token=…`), when
+ * it is a path of ours — never another site (`//evil.example`), so the link cannot redirect away.
+ */
+function useNext(): string {
+  const [params] = useSearchParams();
+  const next = params.get('next') ?? '';
+  return /^\/(?![/\\])[!-~]*$/.test(next) ? next : '/dashboard';
+}
+
+const withNext = (page: string, next: string) =>
+  next === '/dashboard' ? page : `${page}?next=${encodeURIComponent(next)}`;
+
 function Providers() {
+  const next = useNext();
   const providers = useQuery({
     queryKey: ['providers'],
     queryFn: () => call(() => client.GET('/api/v1/auth/providers')),
@@ -20,7 +34,7 @@ function Providers() {
         <a
           key={p.id}
           className="button secondary"
-          href={`/api/v1/auth/oauth/${p.id}/start?returnTo=/dashboard`}
+          href={`/api/v1/auth/oauth/${p.id}/start?returnTo=${encodeURIComponent(next)}`}
         >
           {p.name}
         </a>
@@ -47,13 +61,14 @@ export function Login() {
   usePageMeta('Sign in');
   const { signIn } = useAuth();
   const navigate = useNavigate();
+  const next = useNext();
   const [local] = useState(() => allLocal());
   const login = useMutation({
     mutationFn: async (v: Record<string, string>) => {
       await signIn(v.email!, v.password!);
       if (v.importLocal === 'on') await importLocal();
     },
-    onSuccess: () => navigate('/dashboard'),
+    onSuccess: () => navigate(next),
   });
   return (
     <section className="narrow">
@@ -81,7 +96,7 @@ export function Login() {
       </form>
       <p>
         <Link to="/reset-password">Forgot your password?</Link> · New here?{' '}
-        <Link to="/signup">Create an account</Link>
+        <Link to={withNext('/signup', next)}>Create an account</Link>
       </p>
       <Providers />
     </section>
@@ -92,13 +107,14 @@ export function Signup() {
   usePageMeta('Create an account');
   const { signUp } = useAuth();
   const navigate = useNavigate();
+  const next = useNext();
   const [local] = useState(() => allLocal());
   const signup = useMutation({
     mutationFn: async (v: Record<string, string>) => {
       await signUp(v.email!, v.password!, v.displayName!);
       if (v.importLocal === 'on') await importLocal();
     },
-    onSuccess: () => navigate('/dashboard'),
+    onSuccess: () => navigate(next),
   });
   return (
     <section className="narrow">
@@ -136,7 +152,7 @@ export function Signup() {
         </button>
       </form>
       <p>
-        Already have an account? <Link to="/login">Sign in</Link>
+        Already have an account? <Link to={withNext('/login', next)}>Sign in</Link>
       </p>
       <Providers />
     </section>
