@@ -36,7 +36,7 @@ import { parseArgs } from 'node:util';
 import { freePort, ROOT } from '../helpers/process.ts';
 import {
   load as loadFor,
-  median,
+  alternate,
   spawnNode,
   stop,
   timeToFirst200,
@@ -110,10 +110,7 @@ const row = (name: string, r: Load) => {
 const verdict = (label: string, value: number, target: number, atLeast = true) =>
   `${label}   target ${atLeast ? '≥' : '≤'} ${target} ${(atLeast ? value >= target : value <= target) ? 'met' : 'NOT met'}`;
 
-/**
- * Warms both, then alternates short runs of each so that a noisy neighbour hurts both alike;
- * prints the median runs and their ratio.
- */
+/** The subject against its baseline, in alternating runs (harness `alternate`), with the ratio. */
 async function compare(
   name: string,
   subject: Target,
@@ -121,21 +118,17 @@ async function compare(
   baseline: Target,
   target?: number,
 ) {
-  await load(subject, 2);
-  await load(baseline, 2);
-  const subjectRuns: Load[] = [];
-  const baselineRuns: Load[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    subjectRuns.push(await load(subject, DURATION / ROUNDS));
-    baselineRuns.push(await load(baseline, DURATION / ROUNDS));
-  }
-  const s = median(subjectRuns);
-  const b = median(baselineRuns);
-  row(baselineName, b);
-  row(name, s);
-  const ratio = Number((s.rps / b.rps).toFixed(2));
-  console.log(target === undefined ? `ratio ${ratio}` : verdict(`ratio ${ratio}`, ratio, target));
-  return { ...s, ratio };
+  const connections = { connections: CONNECTIONS };
+  const r = await alternate(
+    { ...connections, ...subject },
+    { ...connections, ...baseline },
+    DURATION,
+    ROUNDS,
+  );
+  row(baselineName, r.baseline);
+  row(name, r.subject);
+  console.log(target === undefined ? `ratio ${r.ratio}` : verdict(`ratio ${r.ratio}`, r.ratio, target));
+  return { ...r.subject, ratio: r.ratio };
 }
 
 console.log(

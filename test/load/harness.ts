@@ -86,3 +86,26 @@ export async function load(target: Target, seconds: number, samples?: Sample[]):
 export function median(runs: Load[]): Load {
   return [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
 }
+
+/**
+ * Warms both targets, then alternates `rounds` short runs of each so that a noisy neighbour hurts
+ * both alike; answers the median run of each (`seconds` in all per target, `connections` each).
+ */
+export async function alternate(
+  subject: Target,
+  baseline: Target,
+  seconds: number,
+  rounds = 3,
+): Promise<{ subject: Load; baseline: Load; ratio: number }> {
+  await load(subject, 2);
+  await load(baseline, 2);
+  const subjectRuns: Load[] = [];
+  const baselineRuns: Load[] = [];
+  for (let round = 0; round < rounds; round++) {
+    subjectRuns.push(await load(subject, seconds / rounds));
+    baselineRuns.push(await load(baseline, seconds / rounds));
+  }
+  const s = median(subjectRuns);
+  const b = median(baselineRuns);
+  return { subject: s, baseline: b, ratio: Number((s.rps / b.rps).toFixed(2)) };
+}

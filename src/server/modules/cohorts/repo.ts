@@ -1,6 +1,8 @@
 // SQL for cohorts. The mentor view is one statement per page: every member's counts are computed
 // by PostgreSQL in set operations (no query per member), and only the page's rows get their next
-// steps and daily minutes (for the streak) joined on.
+// steps and daily minutes (for the streak) joined on — set-based too, not a subquery per row. When
+// the page's members can be told apart before scoring (sorted by name, or one member), only they
+// are scored.
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.ts';
 import type { CohortRole } from '../../db/schema.ts';
@@ -202,12 +204,22 @@ export interface MemberPageRow extends MemberRow {
 }
 
 /**
+ * Which members `scored` scores when not everyone: extra conditions on `cm` (cohort_members) and
+ * `u` (users), and optionally an order and a limit over them.
+ */
+interface MemberPick {
+  conditions: SQL[];
+  orderLimit?: SQL;
+}
+
+/**
  * Every member of a cohort with their counts, as a CTE chain for the statements below: per
  * member × roadmap the done and required-done counts over live steps, the last activity, whether
  * a step has sat in progress for 7 days; per member the mean percent, minutes over their last 7
- * local days, `stuck` and `finished`.
+ * local days, `stuck` and `finished`. With `pick`, only the members it picks (the median `med`
+ * is then theirs only: a caller that needs it over everyone passes no pick).
  */
-function scored(cohortId: string, now: Date): SQL {
+function scored(cohortId: string, now: Date, pick?: MemberPick): SQL {
   const at = sql`${now.toISOString()}::timestamptz`;
   const weekAgo = sql`(${at} - interval '7 days')`;
   return sql`
@@ -215,14 +227,17 @@ function scored(cohortId: string, now: Date): SQL {
       select r.id, r.slug, cr.position from cohort_roadmaps cr join roadmaps r on r.id = cr.roadmap_id
       where cr.cohort_id = ${cohortId} and r.status = 'published'
     ), st as (
-      select s.id, s.roadmap_id, s.required from steps s join cr on cr.id = s.roadmap_id where s.retired_at is null
+      select s.id, s.roadmap_id, s.required, s.position, s.slug, s.title
+      from steps s join cr on cr.id = s.roadmap_id where s.retired_at is null
     ), tot as (
       select roadmap_id, count(*)::int as steps, (count(*) filter (where required))::int as req
       from st group by roadmap_id
     ), m as (
       select cm.user_id, cm.role, cm.joined_at, cm.leaderboard, u.display_name, u.timezone,
              u.daily_goal_minutes, u.streak_freezes
-      from cohort_members cm join users u on u.id = cm.user_id where cm.cohort_id = ${cohortId}
+      from cohort_members cm join users u on u.id = cm.user_id
+      where ${sql.join([sql`cm.cohort_id = ${cohortId}`, ...(pick?.conditions ?? [])], sql` and `)}
+      ${pick?.orderLimit ?? sql``}
     ), pr as (
       select p.user_id, p.roadmap_id,
              (count(*) filter (where p.status = 'done'))::int as done,
@@ -241,7 +256,7 @@ function scored(cohortId: string, now: Date): SQL {
       where s.date > (${at} at time zone m.timezone)::date - 7
       group by s.user_id
     ), mr as (
-      select m.user_id, cr.slug, cr.position,
+      select m.user_id, cr.id as roadmap_id, cr.slug, cr.position,
              case when coalesce(t.steps, 0) = 0 then 0 else round(coalesce(pr.done, 0) * 100.0 / t.steps)::int end as percent,
              case when coalesce(t.req, 0) = 0 then 0 else round(coalesce(pr.req_done, 0) * 100.0 / t.req)::int end as req_percent,
              coalesce(pr.req_done, 0) >= coalesce(t.req, 0) as finished,
@@ -273,26 +288,41 @@ function scored(cohortId: string, now: Date): SQL {
 }
 
 /**
- * The columns of a `MemberRow` for the rows of `pg` (rows of `scored`, after the CTEs above):
- * only these rows get their roadmaps with next steps and their daily minutes joined on.
+ * The CTEs, after `pg` (rows of `scored`, possibly a user twice), that only `pg`'s users get: per
+ * user × roadmap the first live step not done or skipped (`nx`), per user the roadmaps as JSON
+ * with it (`rj`), and the minutes per local date, all of their history, for the streak (`dd`).
  */
+const PAGE_DETAILS = sql`
+    pu as (select distinct user_id from pg),
+    nx as (
+      select distinct on (pu.user_id, st.roadmap_id) pu.user_id, st.roadmap_id, st.slug, st.title
+      from pu cross join st
+      left join progress p on p.user_id = pu.user_id and p.step_id = st.id
+      where coalesce(p.status, 'todo') not in ('done', 'skipped')
+      order by pu.user_id, st.roadmap_id, st.position
+    ), rj as (
+      select mr.user_id, json_agg(json_build_object(
+               'slug', mr.slug, 'percent', mr.percent, 'requiredPercent', mr.req_percent,
+               'lastActivityAt', to_char(mr.last_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+               'nextStep', case when nx.user_id is null then null
+                                else json_build_object('slug', nx.slug, 'title', nx.title) end)
+             order by mr.position) as roadmaps
+      from pu join mr on mr.user_id = pu.user_id
+      left join nx on nx.user_id = mr.user_id and nx.roadmap_id = mr.roadmap_id
+      group by mr.user_id
+    ), dd as (
+      select d.user_id, json_object_agg(d.date, d.minutes) as days from (
+        select s.user_id, s.date::text as date, sum(s.minutes)::int as minutes from study_sessions s
+        where s.user_id in (select user_id from pu) group by s.user_id, s.date) d
+      group by d.user_id
+    )`;
+
+/** The columns of a `MemberRow` for the rows of `pg`, joined to `PAGE_DETAILS` by `MEMBER_JOINS`. */
 const MEMBER_COLUMNS = sql`
   pg.user_id, pg.display_name, pg.role, pg.joined_at, pg.leaderboard, pg.timezone,
   pg.daily_goal_minutes, pg.streak_freezes, pg.mean_percent, pg.minutes7, pg.stuck, pg.finished,
-  (select coalesce(json_agg(json_build_object(
-            'slug', mr.slug, 'percent', mr.percent, 'requiredPercent', mr.req_percent,
-            'lastActivityAt', mr.last_at,
-            'nextStep', (select json_build_object('slug', s.slug, 'title', s.title)
-                         from steps s join cr on cr.id = s.roadmap_id
-                         left join progress p on p.step_id = s.id and p.user_id = pg.user_id
-                         where cr.slug = mr.slug and s.retired_at is null
-                           and coalesce(p.status, 'todo') not in ('done', 'skipped')
-                         order by s.position limit 1))
-          order by mr.position), '[]'::json)
-   from mr where mr.user_id = pg.user_id) as roadmaps,
-  (select json_object_agg(d.date, d.minutes) from (
-     select s.date::text as date, sum(s.minutes)::int as minutes from study_sessions s
-     where s.user_id = pg.user_id group by s.date) d) as days`;
+  coalesce(rj.roadmaps, '[]'::json) as roadmaps, dd.days`;
+const MEMBER_JOINS = sql`left join rj on rj.user_id = pg.user_id left join dd on dd.user_id = pg.user_id`;
 
 const SORT_KEYS = {
   name: sql`lower(display_name)`,
@@ -310,6 +340,31 @@ export interface MemberPage {
   after?: { key: string | number; userId: string } | undefined;
   /** Just this member (one's own row). */
   userId?: string;
+}
+
+/**
+ * The members a page needs scored, picked from cohort_members × users before scoring: one member,
+ * those on the leaderboard, and — sorted by name, unless a filter needs the scores — just the
+ * page. The `behind` filter needs the median over everyone, so it picks nobody out. `memberPage`
+ * applies all its conditions to the scored rows again, so a pick only ever saves work.
+ */
+function pickFor(page: MemberPage, direction: SQL): MemberPick | undefined {
+  if (page.filter === 'behind') return undefined;
+  const conditions: SQL[] = [];
+  if (page.userId) conditions.push(sql`cm.user_id = ${page.userId}`);
+  if (page.filter === 'leaderboard') conditions.push(sql`cm.leaderboard and cm.role = 'member'`);
+  if (page.sort !== 'name' || (page.filter !== 'all' && page.filter !== 'leaderboard'))
+    return conditions.length ? { conditions } : undefined;
+  if (page.after)
+    conditions.push(
+      page.desc
+        ? sql`(lower(u.display_name), cm.user_id) < (${page.after.key}::text, ${page.after.userId}::uuid)`
+        : sql`(lower(u.display_name), cm.user_id) > (${page.after.key}::text, ${page.after.userId}::uuid)`,
+    );
+  return {
+    conditions,
+    orderLimit: sql`order by lower(u.display_name) ${direction}, cm.user_id ${direction} limit ${page.limit}`,
+  };
 }
 
 /** One page of the mentor view, in one statement. */
@@ -339,15 +394,15 @@ export async function memberPage(
   return queryRows<MemberPageRow>(
     db,
     sql`
-    with ${scored(cohortId, now)},
+    with ${scored(cohortId, now, pickFor(page, direction))},
     pg as (
       select scored.*, ${key} as sort_key from scored
       where ${sql.join(conditions, sql` and `)}
       order by ${key} ${direction}, user_id ${direction}
       limit ${page.limit}
-    )
+    ), ${PAGE_DETAILS}
     select ${MEMBER_COLUMNS}, pg.sort_key
-    from pg
+    from pg ${MEMBER_JOINS}
     order by pg.sort_key ${direction}, pg.user_id ${direction}`,
   );
 }
@@ -405,10 +460,10 @@ export async function overview(
          and exists (select 1 from cohorts c where c.id = ${cohortId} and c.leaderboard)
        order by mean_percent desc, user_id desc
        limit ${STANDINGS_LIMIT})
-    )
+    ), ${PAGE_DETAILS}
     select sm.member_count, sm.mentor_count, sm.median_percent, sm.median_minutes, sm.finished_count,
            sm.stuck_count, pg.part, ${MEMBER_COLUMNS}
-    from sm left join pg on true
+    from sm left join pg on true ${MEMBER_JOINS}
     order by pg.part, pg.mean_percent desc, pg.user_id desc`,
   );
   const { member_count, mentor_count, median_percent, median_minutes, finished_count, stuck_count } =

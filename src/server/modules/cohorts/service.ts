@@ -58,8 +58,7 @@ const inviteAction = (role: 'mentor' | 'member') => (role === 'mentor' ? 'invite
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 const percentOf = (part: number, whole: number) => Math.round((part * 100) / whole);
 
-function toMember(row: repo.MemberRow, now: Date): CohortMember {
-  const today = localDate(now, row.timezone);
+function toMember(row: repo.MemberRow, now: Date, today = localDate(now, row.timezone)): CohortMember {
   const totals = new Map(Object.entries(row.days ?? {}));
   const { currentStreak } = forgivingStreaks(totals, today, row.daily_goal_minutes, row.streak_freezes);
   return {
@@ -67,15 +66,22 @@ function toMember(row: repo.MemberRow, now: Date): CohortMember {
     displayName: row.display_name,
     role: row.role,
     joinedAt: isoTimestamp(row.joined_at),
-    roadmaps: row.roadmaps.map((r) => ({
-      ...r,
-      lastActivityAt: r.lastActivityAt === null ? null : isoTimestamp(r.lastActivityAt),
-    })),
+    roadmaps: row.roadmaps, // lastActivityAt comes out of the SQL as ISO 8601 already
     currentStreak,
     minutesLast7Days: row.minutes7,
     stuck: row.stuck,
     finished: row.finished,
   };
+}
+
+/** Rows of members, with each time zone's date today worked out once for the lot. */
+function toMembers(rows: repo.MemberRow[], now: Date): CohortMember[] {
+  const todays = new Map<string, string>();
+  return rows.map((row) => {
+    let today = todays.get(row.timezone);
+    if (today === undefined) todays.set(row.timezone, (today = localDate(now, row.timezone)));
+    return toMember(row, now, today);
+  });
 }
 
 function inviteState(row: repo.InviteRow, now: Date): Invite['state'] {
@@ -175,7 +181,7 @@ export function createCohortService(deps: {
   async function page(cohortId: string, options: repo.MemberPage) {
     const at = now();
     const rows = await repo.memberPage(db.primary, cohortId, at, options);
-    return rows.map((r) => toMember(r, at));
+    return toMembers(rows, at);
   }
 
   const service = {
@@ -252,7 +258,7 @@ export function createCohortService(deps: {
         },
         me: me ? toMember(me, at) : null,
         myLeaderboard: leaderboard,
-        standings: standings.map((r) => toMember(r, at)),
+        standings: toMembers(standings, at),
       };
     },
 
@@ -394,7 +400,7 @@ export function createCohortService(deps: {
         query.sort === 'name' ? last.sort_key : Number(last.sort_key),
         last.user_id,
       ]);
-      return { items: items.map((r) => toMember(r, at)), nextCursor };
+      return { items: toMembers(items, at), nextCursor };
     },
 
     async heatmap(actor: Actor, cohortId: string): Promise<Heatmap> {
