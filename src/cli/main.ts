@@ -22,6 +22,7 @@ Commands:
   keys [--vapid]            print a new key pair: Ed25519 for JWT_*, or with --vapid P-256 for VAPID_*
   jobs list                 the job queue: jobs per queue and state, and the failed ones
   jobs retry <id>           send a failed job back to its queue
+  tokens create             a personal access token for an account's scripts (--email, --name, --scopes)
 
 Options:
   -h, --help                show help for a command
@@ -85,6 +86,13 @@ fresh set of retries. Exits 1 when no failed job has that id.`,
 };
 
 const ROLES = ['learner', 'author', 'admin'] as const;
+HELP['tokens create'] = `Usage: waymark tokens create --email E --name N --scopes S[,S…] [--expires-days D]
+
+Makes a personal access token for the account with that email, for scripts an admin runs on its
+behalf, and prints it (wmk_…) on stdout, once: only its hash is kept. Scopes: progress:read,
+progress:write, study:read, study:write, notes:read, notes:write, profile:read. Without
+--expires-days it does not expire; the account's owner sees it in Settings and can revoke it.
+With PGlite, stop the server first.`;
 
 /** Reads a line from the terminal without echoing it. */
 async function promptHidden(question: string): Promise<string> {
@@ -123,11 +131,13 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       vapid: { type: 'boolean' },
       limit: { type: 'string' },
+      scopes: { type: 'string' },
+      'expires-days': { type: 'string' },
     },
   });
   const [command, sub, ...rest] = positionals;
   const name =
-    (command === 'content' || command === 'user' || command === 'jobs') && sub
+    (command === 'content' || command === 'user' || command === 'jobs' || command === 'tokens') && sub
       ? `${command} ${sub}`
       : command;
 
@@ -203,6 +213,48 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       } finally {
         await jobs.stop(1000);
+        await db.close();
+      }
+    }
+    case 'tokens create': {
+      const { TOKEN_SCOPES } = await import('../server/db/schema.ts');
+      const scopes = (values.scopes ?? '').split(',').filter(Boolean);
+      const unknown = scopes.filter((s) => !(TOKEN_SCOPES as readonly string[]).includes(s));
+      if (!values.email || !values.name || scopes.length === 0 || unknown.length > 0) {
+        console.error(
+          `${unknown.length > 0 ? `Unknown scope ${unknown.join(', ')}. ` : ''}--email, --name and --scopes are required.\n\n${HELP[name]}`,
+        );
+        return 1;
+      }
+      const days = values['expires-days'] === undefined ? undefined : Number(values['expires-days']);
+      if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 3650)) {
+        console.error('--expires-days must be a whole number of days from 1 to 3650.');
+        return 1;
+      }
+      const { openConfiguredDatabase } = await import('../server/runtime.ts');
+      const { createUserService } = await import('../server/modules/users/service.ts');
+      const { createTokenService } = await import('../server/modules/tokens/service.ts');
+      const { createMemoryPubSub } = await import('../server/infra/pubsub.ts');
+      const db = await openConfiguredDatabase(config);
+      const pubsub = createMemoryPubSub();
+      try {
+        const user = await createUserService({ db }).findByEmail(values.email);
+        if (!user) {
+          console.error(`No account has the email ${values.email}.`);
+          return 1;
+        }
+        const made = await createTokenService({ db, pubsub }).create(user.id, {
+          name: values.name,
+          scopes: scopes as (typeof TOKEN_SCOPES)[number][],
+          expiresAt: days === undefined ? null : new Date(Date.now() + days * 86_400_000).toISOString(),
+        });
+        console.error(
+          `A token for ${user.email} (${made.scopes.join(', ')}), ${made.expiresAt ? `until ${made.expiresAt}` : 'without expiry'}. It is shown once:`,
+        );
+        console.log(made.token);
+        return 0;
+      } finally {
+        await pubsub.close();
         await db.close();
       }
     }

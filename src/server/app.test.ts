@@ -120,6 +120,8 @@ describe('API documentation', () => {
       '/api/v1/me/stats',
       '/api/v1/me/study-sessions',
       '/api/v1/me/study-sessions/{id}',
+      '/api/v1/me/tokens',
+      '/api/v1/me/tokens/{id}',
       '/api/v1/roadmaps',
       '/api/v1/roadmaps/preview',
       '/api/v1/roadmaps/{slug}',
@@ -141,16 +143,26 @@ describe('API documentation', () => {
       expect.arrayContaining(['Problem', 'RoadmapDocument', 'RoadmapList', 'StepDetail', 'SearchResults']),
     );
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
-    // Every route that needs a signed-in user says so, and documents its 401.
+    // Every route that needs a signed-in user says so, and documents its 401 — and its 403: a
+    // personal access token can be sent to any of them, and is refused where it may not go.
     for (const [path, operations] of Object.entries(
       doc.paths as Record<string, Record<string, { security?: unknown; responses: object }>>,
     )) {
       for (const [method, op] of Object.entries(operations)) {
-        if ((op.security as unknown[] | undefined)?.length)
-          expect(op.responses, `${method} ${path}`).toHaveProperty('401');
+        if (!(op.security as unknown[] | undefined)?.length) continue;
+        expect(op.responses, `${method} ${path}`).toHaveProperty('401');
+        expect(op.responses, `${method} ${path}`).toHaveProperty('403');
       }
     }
-    expect(doc.paths['/api/v1/me'].get.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/api/v1/me'].get.security).toEqual([
+      { bearer: [] },
+      { personalAccessToken: ['profile:read'] },
+    ]);
+    expect(doc.paths['/api/v1/me/tokens'].get.security).toEqual([{ bearer: [] }]); // never with a token
+    expect(doc.components.securitySchemes.personalAccessToken).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
     expect(doc.paths['/api/v1/admin/users/{id}'].patch.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/api/v1/roadmaps'].get.security).toEqual([]);
     expect(doc.paths['/api/v1/roadmaps/{slug}'].get.security).toEqual([{ bearer: [] }, {}]);

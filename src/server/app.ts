@@ -27,6 +27,9 @@ import { reminderSchemas } from './modules/reminders/schemas.ts';
 import { createPushSender, developmentVapidKeys, type PushSender } from './modules/reminders/push.ts';
 import { jobRoutes } from './modules/jobs/routes.ts';
 import { cohortRoutes } from './modules/cohorts/routes.ts';
+import { tokenRoutes } from './modules/tokens/routes.ts';
+import { tokenSchemas } from './modules/tokens/schemas.ts';
+import { createTokenService, type TokenService } from './modules/tokens/service.ts';
 import { cohortSchemas } from './modules/cohorts/schemas.ts';
 import { createCohortService, type CohortService } from './modules/cohorts/service.ts';
 import { jobSchemas } from './modules/jobs/schemas.ts';
@@ -106,6 +109,7 @@ export interface Services {
   roadmaps: RoadmapService;
   users: UserService;
   auth: AuthService;
+  tokens: TokenService;
   events: EventService;
   progress: ProgressService;
   habits: HabitService;
@@ -202,7 +206,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const users = createUserService({ db: deps.db });
   const roadmaps = createRoadmapService({ db: deps.db, cache: deps.cache, pubsub });
   const events = createEventService({ pubsub });
+  const personalTokens = createTokenService({ db: deps.db, pubsub, ...(deps.now ? { now: deps.now } : {}) });
   const authService = createAuthService({
+    personalTokens,
     db: deps.db,
     cache: deps.cache,
     users,
@@ -262,6 +268,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     roadmaps,
     users,
     auth: authService,
+    tokens: personalTokens,
     events,
     progress,
     habits,
@@ -275,6 +282,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       notes,
       reviews,
       cohorts,
+      tokens: personalTokens,
     }),
     authoring,
     notes,
@@ -314,7 +322,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     redis: deps.redis,
     onFallback: () => app.metrics.rateLimitFallbacks.inc(),
   });
-  await app.register(auth, { service: services.auth });
+  await app.register(auth, { service: services.auth, tokens: services.tokens });
 
   for (const schema of [
     Problem,
@@ -330,6 +338,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...reminderSchemas,
     ...jobSchemas,
     ...cohortSchemas,
+    ...tokenSchemas,
   ]) {
     app.addSchema(schema);
   }
@@ -373,6 +382,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(jobRoutes, { service: services.jobAdmin });
   await app.register(cohortRoutes, { service: services.cohorts });
+  await app.register(tokenRoutes, { service: services.tokens });
   await app.register(eventRoutes, {
     service: services.events,
     auth: services.auth,

@@ -17,6 +17,7 @@ export const keys = {
   reviews: ['me', 'reviews'] as const,
   forecast: (slug: string) => ['me', 'forecast', slug] as const,
   pushSubscriptions: ['me', 'push-subscriptions'] as const,
+  personalTokens: ['me', 'tokens'] as const,
   adminJobs: ['admin', 'jobs'] as const,
 };
 

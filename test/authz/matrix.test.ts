@@ -600,6 +600,30 @@ const ROWS: Record<string, { expect: Expected; make: Make }> = {
       return { method: 'PATCH', url: `/api/v1/me/study-sessions/${res.json().id}`, payload: { minutes: 7 } };
     },
   },
+  'POST /api/v1/me/tokens': {
+    expect: signedIn(201),
+    make: () => ({
+      method: 'POST',
+      url: '/api/v1/me/tokens',
+      payload: { name: 'matrix', scopes: ['notes:read'] },
+    }),
+  },
+  'GET /api/v1/me/tokens': {
+    expect: signedIn(200),
+    make: () => ({ method: 'GET', url: '/api/v1/me/tokens' }),
+  },
+  'DELETE /api/v1/me/tokens/{id}': {
+    expect: onlyA(204),
+    make: async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/me/tokens',
+        headers: actors.learnerA.auth,
+        payload: { name: 'to revoke', scopes: ['notes:read'] },
+      });
+      return { method: 'DELETE', url: `/api/v1/me/tokens/${res.json().id}` };
+    },
+  },
   'GET /api/v1/me/sessions': {
     expect: signedIn(200),
     make: () => ({ method: 'GET', url: '/api/v1/me/sessions' }),

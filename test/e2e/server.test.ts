@@ -182,7 +182,7 @@ describe('the waymark CLI', { timeout: processes(16) }, () => {
     expect(result.output).toMatch(/Nothing was imported/);
   });
 
-  it('user create-admin and user promote make accounts the server then signs in', async () => {
+  it('user create-admin, user promote and tokens create make accounts and tokens the server then accepts', async () => {
     const dataDir = await tempDir();
     const env = childEnv({ WAYMARK_DATA_DIR: dataDir });
     const weak = await runToEnd(
@@ -213,6 +213,18 @@ describe('the waymark CLI', { timeout: processes(16) }, () => {
       env,
     );
     expect(promoted.output).toMatch(/boss@example.com is now author/);
+    const badScope = await runToEnd(
+      [...CLI, 'tokens', 'create', '--email', 'boss@example.com', '--name', 'ci', '--scopes', 'root'],
+      env,
+    );
+    expect(badScope.code).toBe(1);
+    expect(badScope.output).toMatch(/Unknown scope root/);
+    const minted = await runToEnd(
+      [...CLI, 'tokens', 'create', '--email', 'boss@example.com', '--name', 'ci', '--scopes', 'profile:read'],
+      env,
+    );
+    expect(minted.code, minted.output).toBe(0);
+    const token = /wmk_[\w-]{43}/.exec(minted.output)![0];
 
     const port = await freePort();
     const server = run(SERVER, { ...env, PORT: String(port) });
@@ -225,6 +237,11 @@ describe('the waymark CLI', { timeout: processes(16) }, () => {
       });
       expect(login.status).toBe(200);
       expect(((await login.json()) as { user: { role: string } }).user.role).toBe('author');
+      const me = await fetch(`http://127.0.0.1:${port}/api/v1/me`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(me.status).toBe(200);
+      expect(((await me.json()) as { email: string }).email).toBe('boss@example.com');
     } finally {
       server.child.kill('SIGTERM');
       await server.exited;

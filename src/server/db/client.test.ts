@@ -22,6 +22,7 @@ const TABLES = [
   'notes',
   'notification_sends',
   'outbox',
+  'personal_access_tokens',
   'progress',
   'push_subscriptions',
   'refresh_tokens',

@@ -223,6 +223,43 @@ export const users = pgTable(
   ],
 );
 
+/** The scopes a personal access token may hold (tokens/scopes.ts says what each allows). */
+export const TOKEN_SCOPES = [
+  'progress:read',
+  'progress:write',
+  'study:read',
+  'study:write',
+  'notes:read',
+  'notes:write',
+  'profile:read',
+] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+/**
+ * A personal access token (`wmk_…`) for a learner's own scripts: only its sha256 is kept. It is
+ * revoked by deleting the row.
+ */
+export const personalAccessTokens = pgTable(
+  'personal_access_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    scopes: text('scopes').array().$type<TokenScope[]>().notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
+    /** Updated at most every few seconds per instance, when the token is looked up again. */
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('personal_access_tokens_hash_key').on(t.tokenHash),
+    index('personal_access_tokens_user_idx').on(t.userId),
+  ],
+);
+
 /** A sign-in: one family of refresh tokens, revoked together. */
 export const sessions = pgTable(
   'sessions',

@@ -4,6 +4,11 @@
 //   access.public    anyone (`security: []`)
 //   access.signedIn  a valid access token of a live session (`[{ bearer: [] }]`)
 //   access.optional  anyone; a token, when sent, must be valid (`[{ bearer: [] }, {}]`)
+//   access.scoped(s) signed in, or a personal access token (`wmk_…`) holding scope `s`
+//                    (`[{ bearer: [] }, { personalAccessToken: [s] }]`)
+// A personal access token is refused (403, the scope named) on every route not declared
+// `access.scoped` with a scope it holds: tokens, sessions, the password and the account are
+// never reachable with one.
 // A route that declares nothing is a start-up error. What a signed-in caller may do to a given
 // object is decided by the services through the policies layer (src/server/policies/).
 //
@@ -11,7 +16,10 @@
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../http/errors.ts';
+import { Problem, ref } from '../http/schemas.ts';
+import type { TokenScope } from '../db/schema.ts';
 import type { AuthService, Authenticated } from '../modules/auth/service.ts';
+import type { TokenService } from '../modules/tokens/service.ts';
 import type { Actor } from '../policies/index.ts';
 
 declare module 'fastify' {
@@ -30,6 +38,7 @@ export const access = {
   public: [] as Security,
   signedIn: [{ bearer: [] }] as Security,
   optional: [{ bearer: [] }, {}] as Security,
+  scoped: (scope: TokenScope): Security => [{ bearer: [] }, { personalAccessToken: [scope] }],
 };
 
 /** The signed-in caller of a route declared `access.signedIn`. */
@@ -56,10 +65,15 @@ function modeOf(security: unknown, route: string): Mode {
   return anonymousAllowed ? 'optional' : 'required';
 }
 
-async function auth(app: FastifyInstance, options: { service: AuthService }) {
+/** The scope a route accepts personal access tokens with (`access.scoped`), if any. */
+function scopeOf(security: Security): string | undefined {
+  return security.find((s) => s.personalAccessToken)?.personalAccessToken?.[0];
+}
+
+async function auth(app: FastifyInstance, options: { service: AuthService; tokens: TokenService }) {
   app.decorateRequest('user', null);
 
-  const authenticate = async function authenticate(request: FastifyRequest) {
+  const bearerOf = (request: FastifyRequest) => {
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) {
@@ -67,18 +81,50 @@ async function auth(app: FastifyInstance, options: { service: AuthService }) {
         headers: { 'www-authenticate': 'Bearer realm="waymark"' },
       });
     }
-    request.user = await options.service.authenticate(match[1]!);
+    return match[1]!;
   };
-  const authenticateIfSent = async function authenticateIfSent(request: FastifyRequest) {
-    if (request.headers.authorization !== undefined) await authenticate(request);
-  };
+
+  /** The check for a route that accepts tokens with `scope` (or none at all). */
+  const authenticateFor = (scope: string | undefined) =>
+    async function authenticate(request: FastifyRequest) {
+      const bearer = bearerOf(request);
+      if (!options.tokens.isToken(bearer)) {
+        request.user = await options.service.authenticate(bearer);
+        return;
+      }
+      const caller = await options.tokens.authenticate(bearer);
+      if (scope === undefined || !caller.scopes.includes(scope as TokenScope)) {
+        throw new AppError(
+          'forbidden',
+          scope === undefined
+            ? 'Personal access tokens cannot do this: sign in to Waymark instead.'
+            : `This personal access token lacks the \`${scope}\` scope. Make one with it in Settings.`,
+          {
+            headers: {
+              'www-authenticate': `Bearer realm="waymark", error="insufficient_scope"${scope ? `, scope="${scope}"` : ''}`,
+            },
+          },
+        );
+      }
+      request.user = caller;
+    };
+  const authenticate = authenticateFor(undefined);
   app.decorate('authenticate', authenticate);
 
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/v1/')) return;
     const mode = modeOf(route.schema?.security, `${String(route.method)} ${route.url}`);
     if (mode === 'public') return;
-    const check = mode === 'required' ? authenticate : authenticateIfSent;
+    const required = authenticateFor(scopeOf(route.schema!.security as Security));
+    // Any signed-in route can meet a personal access token it refuses: say so in its responses.
+    const responses = route.schema!.response as Record<string, unknown> | undefined;
+    if (responses && !(403 in responses)) responses[403] = ref(Problem);
+    const check =
+      mode === 'required'
+        ? required
+        : async (request: FastifyRequest) => {
+            if (request.headers.authorization !== undefined) await required(request);
+          };
     const existing = route.preHandler ? [route.preHandler].flat() : [];
     route.preHandler = [check, ...existing];
   });

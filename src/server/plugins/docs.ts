@@ -36,6 +36,13 @@ async function docs(app: FastifyInstance, options: { publicUrl: string; version:
             bearerFormat: 'JWT',
             description: 'An access token from /api/v1/auth/login, /signup or /refresh. It lives minutes.',
           },
+          personalAccessToken: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'wmk_…',
+            description:
+              'A personal access token from POST /api/v1/me/tokens, sent as `Authorization: Bearer wmk_…`. A route takes one only when its security lists the scope, and the token holds it; otherwise 403.',
+          },
         },
       },
       tags: [
@@ -44,6 +51,11 @@ async function docs(app: FastifyInstance, options: { publicUrl: string; version:
         { name: 'Me', description: 'The signed-in user: profile, progress, study log, stats.' },
         { name: 'Authoring', description: 'Authors write, publish and delete roadmaps.' },
         { name: 'Profiles', description: 'Public profiles that learners chose to share.' },
+        {
+          name: 'Integrations',
+          description:
+            'Personal access tokens (`wmk_…`) for your own scripts and tools, with the scopes you choose.',
+        },
         { name: 'Admin', description: 'Admin-only operations.' },
         { name: 'Operations', description: 'Health, readiness and metrics for operators.' },
       ],

@@ -1064,6 +1064,15 @@ export interface paths {
           };
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         429: {
           headers: {
             [name: string]: unknown;
@@ -1199,6 +1208,15 @@ export interface paths {
             'application/json': components['schemas']['Problem'];
           };
         };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
       };
     };
     delete?: never;
@@ -1249,6 +1267,15 @@ export interface paths {
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -2282,6 +2309,15 @@ export interface paths {
           };
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         404: {
           headers: {
             [name: string]: unknown;
@@ -2350,6 +2386,15 @@ export interface paths {
           };
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         404: {
           headers: {
             [name: string]: unknown;
@@ -2410,6 +2455,15 @@ export interface paths {
             'application/json': components['schemas']['Problem'];
           };
         };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
       };
     };
     put?: never;
@@ -2436,6 +2490,15 @@ export interface paths {
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -2517,6 +2580,15 @@ export interface paths {
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -2634,6 +2706,15 @@ export interface paths {
             'application/json': components['schemas']['Problem'];
           };
         };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
       };
     };
     /** Turn the calendar feed off */
@@ -2655,6 +2736,15 @@ export interface paths {
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -2778,6 +2868,15 @@ export interface paths {
             'application/json': components['schemas']['Problem'];
           };
         };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
       };
     };
     put?: never;
@@ -2819,6 +2918,15 @@ export interface paths {
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -2898,6 +3006,15 @@ export interface paths {
             'application/json': components['schemas']['Problem'];
           };
         };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
       };
     };
     delete?: never;
@@ -2937,6 +3054,15 @@ export interface paths {
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/event-stream': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -3001,6 +3127,15 @@ export interface paths {
             'application/json': components['schemas']['Problem'];
           };
         };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
       };
     };
     put?: never;
@@ -3058,6 +3193,15 @@ export interface paths {
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -3137,6 +3281,15 @@ export interface paths {
             'application/json': components['schemas']['Problem'];
           };
         };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
       };
     };
     delete?: never;
@@ -3173,6 +3326,15 @@ export interface paths {
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -3233,6 +3395,15 @@ export interface paths {
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -3305,6 +3476,15 @@ export interface paths {
           };
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         404: {
           headers: {
             [name: string]: unknown;
@@ -3353,6 +3533,15 @@ export interface paths {
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -3419,6 +3608,15 @@ export interface paths {
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -3502,6 +3700,15 @@ export interface paths {
           };
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         404: {
           headers: {
             [name: string]: unknown;
@@ -3567,6 +3774,15 @@ export interface paths {
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -3650,6 +3866,15 @@ export interface paths {
           };
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         404: {
           headers: {
             [name: string]: unknown;
@@ -3705,6 +3930,15 @@ export interface paths {
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -3774,6 +4008,15 @@ export interface paths {
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -3861,6 +4104,15 @@ export interface paths {
           };
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         404: {
           headers: {
             [name: string]: unknown;
@@ -3920,6 +4172,15 @@ export interface paths {
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -3994,6 +4255,15 @@ export interface paths {
           };
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         404: {
           headers: {
             [name: string]: unknown;
@@ -4038,6 +4308,15 @@ export interface paths {
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -4127,6 +4406,15 @@ export interface paths {
           };
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         404: {
           headers: {
             [name: string]: unknown;
@@ -4175,6 +4463,15 @@ export interface paths {
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -4243,6 +4540,15 @@ export interface paths {
           };
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         404: {
           headers: {
             [name: string]: unknown;
@@ -4289,6 +4595,15 @@ export interface paths {
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -4353,6 +4668,15 @@ export interface paths {
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -4428,6 +4752,15 @@ export interface paths {
           };
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         422: {
           headers: {
             [name: string]: unknown;
@@ -4484,6 +4817,15 @@ export interface paths {
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -4565,6 +4907,15 @@ export interface paths {
           };
         };
         /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
         404: {
           headers: {
             [name: string]: unknown;
@@ -4575,6 +4926,218 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/me/tokens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Your personal access tokens
+     * @description Names, scopes and when each was last used; never the tokens themselves.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PersonalTokenList'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Make a personal access token
+     * @description For your own scripts and tools: send it as `Authorization: Bearer wmk_…` to the routes its scopes allow (each route names its scope under Security). The token is in this answer only; Waymark keeps its hash.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description When it stops working, in the future; null or absent: never (revoke it instead). */
+            expiresAt?: string | null;
+            /**
+             * Format: line
+             * @description What it is for, to recognise it later ("study timer on my laptop").
+             */
+            name: string;
+            scopes: (
+              | 'progress:read'
+              | 'progress:write'
+              | 'study:read'
+              | 'study:write'
+              | 'notes:read'
+              | 'notes:write'
+              | 'profile:read'
+            )[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NewPersonalToken'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/tokens/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Revoke a personal access token
+     * @description It stops working at once, on every instance.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/roadmaps': {
@@ -6218,6 +6781,8 @@ export interface components {
         direction: 'sent' | 'received';
         message: string;
       }[];
+      /** @description Your personal access tokens: names, scopes and dates; never the tokens. */
+      personalAccessTokens: components['schemas']['PersonalToken'][];
       progress: {
         completedAt: string | null;
         /** @description Lower-case words joined by hyphens, e.g. `backend-developer`. */
@@ -6352,6 +6917,25 @@ export interface components {
       /** @description Most recently touched first. */
       items: components['schemas']['ProgressSummary'][];
     };
+    NewPersonalToken: {
+      /** Format: date-time */
+      createdAt: string;
+      expiresAt: string | null;
+      /** Format: uuid */
+      id: string;
+      name: string;
+      scopes: (
+        | 'progress:read'
+        | 'progress:write'
+        | 'study:read'
+        | 'study:write'
+        | 'notes:read'
+        | 'notes:write'
+        | 'profile:read'
+      )[];
+      /** @description The secret, shown this once and stored only as a hash. It starts `wmk_` so secret scanners can find a leaked one. Send it as `Authorization: Bearer`. */
+      token: string;
+    };
     Note: {
       /** @description The Markdown as you wrote it. */
       body: string;
@@ -6370,6 +6954,29 @@ export interface components {
       /** @description Most recently saved first. */
       items: components['schemas']['Note'][];
       nextCursor: string | null;
+    };
+    PersonalToken: {
+      /** Format: date-time */
+      createdAt: string;
+      expiresAt: string | null;
+      /** Format: uuid */
+      id: string;
+      /** @description To within a few seconds; null when never used. */
+      lastUsedAt: string | null;
+      name: string;
+      scopes: (
+        | 'progress:read'
+        | 'progress:write'
+        | 'study:read'
+        | 'study:write'
+        | 'notes:read'
+        | 'notes:write'
+        | 'profile:read'
+      )[];
+    };
+    PersonalTokenList: {
+      /** @description Newest first. */
+      items: components['schemas']['PersonalToken'][];
     };
     /** @description An RFC 9457 problem detail, sent as application/problem+json. */
     Problem: {

@@ -1,11 +1,12 @@
 // Profile, time zone and goal, reminders and the calendar feed, the public profile and its card,
-// sign-in and security, export, deletion.
+// sign-in and security, personal access tokens, export, deletion.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Navigate } from 'react-router';
 import { call, client, type ProfilePatch } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { useLeave } from '../leave.tsx';
+import { AccessTokens } from '../components/AccessTokens.tsx';
 import { ChangeEmail, ChangePassword, Sessions } from '../components/AccountSecurity.tsx';
 import { CalendarFeed, Reminders } from '../components/Reminders.tsx';
 import { ErrorMessage, Field, Loading, usePageMeta } from '../components/common.tsx';
@@ -148,6 +149,7 @@ export default function Settings() {
       <ChangePassword />
       <ChangeEmail email={user.email} />
       <Sessions />
+      <AccessTokens />
 
       <section className="panel" aria-labelledby="data">
         <h2 id="data">Your data</h2>

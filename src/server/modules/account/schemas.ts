@@ -5,6 +5,7 @@ import { StudySession } from '../habits/schemas.ts';
 import { StepStatusSchema } from '../progress/schemas.ts';
 import { RATINGS } from '../reviews/scheduler.ts';
 import { Slug } from '../roadmaps/schemas.ts';
+import { PersonalToken } from '../tokens/schemas.ts';
 import { HANDLE_PATTERN, User } from '../users/schemas.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
@@ -163,6 +164,9 @@ export const Export = Type.Object(
       ),
       { description: 'The cohorts you are in.' },
     ),
+    personalAccessTokens: Type.Array(ref(PersonalToken), {
+      description: 'Your personal access tokens: names, scopes and dates; never the tokens.',
+    }),
     nudges: Type.Array(
       Type.Object(
         {

@@ -12,6 +12,7 @@ import type { AuthoringService } from '../roadmaps/authoring.ts';
 import type { HabitService } from '../habits/service.ts';
 import type { NoteService } from '../notes/service.ts';
 import type { ReviewService } from '../reviews/service.ts';
+import type { TokenService } from '../tokens/service.ts';
 import type { CohortService } from '../cohorts/service.ts';
 import type { ProgressService } from '../progress/service.ts';
 import { toUser, type UserService } from '../users/service.ts';
@@ -28,8 +29,9 @@ export function createAccountService(deps: {
   notes: NoteService;
   reviews: ReviewService;
   cohorts: CohortService;
+  tokens: TokenService;
 }) {
-  const { db, users, auth, progress, habits, authoring, notes, reviews, cohorts } = deps;
+  const { db, users, auth, progress, habits, authoring, notes, reviews, cohorts, tokens } = deps;
 
   /** The caller with the role their account has in the database now (admin operations). */
   async function fresh(caller: { userId: string }): Promise<Actor> {
@@ -52,6 +54,7 @@ export function createAccountService(deps: {
         plans,
         cards,
         cohortRows,
+        tokenList,
       ] = await Promise.all([
         users.get(userId),
         progress.exportRows(userId),
@@ -64,6 +67,7 @@ export function createAccountService(deps: {
         habits.planExportRows(userId),
         reviews.exportRows(userId),
         cohorts.exportRows(userId),
+        tokens.list(userId),
       ]);
       return {
         format: 'waymark-export/1',
@@ -92,6 +96,7 @@ export function createAccountService(deps: {
           joinedAt: isoTimestamp(m.joined_at),
           leaderboard: m.leaderboard,
         })),
+        personalAccessTokens: tokenList.items,
         nudges: cohortRows.nudges.map((n) => ({
           cohortId: n.cohort_id,
           direction: n.direction,
@@ -116,6 +121,7 @@ export function createAccountService(deps: {
         await cohorts.handOver(userId, tx);
         await users.remove(userId, tx);
       });
+      await tokens.forgetUser(userId); // its personal access tokens went with it
     },
 
     /** What deleting the account would do to roadmaps it wrote (the delete dialog says it). */

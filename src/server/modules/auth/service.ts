@@ -11,6 +11,7 @@ import type { Background } from '../../infra/background.ts';
 import type { Cache } from '../../infra/cache.ts';
 import type { Mailer } from '../../infra/mailer.ts';
 import type { PubSub } from '../../infra/pubsub.ts';
+import type { TokenScope } from '../../db/schema.ts';
 import { normalizeEmail, toUser, type UserRow, type UserService } from '../users/service.ts';
 import { createLoginLimits, type LoginLimitOptions } from './login-limits.ts';
 import type { OAuthProvider, ProviderIdentity } from './oauth.ts';
@@ -42,7 +43,8 @@ export interface SessionMeta {
 }
 
 /** The caller of an authenticated request, with the role their account has now. */
-export type Authenticated = AccessClaims;
+/** The caller: an access token's claims; `scopes` only when they came with a personal access token. */
+export type Authenticated = AccessClaims & { scopes?: readonly TokenScope[] };
 
 /** What the route needs to finish an OAuth start: where to send the browser, what to keep. */
 export interface OAuthStart {
@@ -89,6 +91,8 @@ export function createAuthService(deps: {
   refreshTokenTtlSeconds: number;
   refreshGraceSeconds: number;
   loginLimits: LoginLimitOptions;
+  /** Personal access tokens, revoked with the sessions when a password is reset. */
+  personalTokens?: { revokeAll(userId: string): Promise<void> };
   now?: () => number;
 }) {
   const { db, users, tokens, mailer, pubsub, providers, publicUrl, background } = deps;
@@ -483,6 +487,8 @@ export function createAuthService(deps: {
       if (!user.emailVerifiedAt) await users.markEmailVerified(user.id); // the mail reached them
       await loginLimits.cleared(user.email);
       await announceRevoked(await repo.revokeAllSessions(db.primary, user.id));
+      // Whoever reset it may be taking the account back: tokens made by someone else go too.
+      await deps.personalTokens?.revokeAll(user.id);
     },
 
     /** Opens a mailed link: confirms the address, or moves the account to its new one. */

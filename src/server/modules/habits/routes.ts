@@ -28,7 +28,7 @@ export const habitRoutes: FastifyPluginAsyncTypebox<{ service: HabitService }> =
         summary: 'Log study time',
         description:
           'Send an `Idempotency-Key` so that a retry (a double click, a lost answer) logs once: the same key and body return the first answer (with `Idempotent-Replayed: true`).',
-        security: access.signedIn,
+        security: access.scoped('study:write'),
         headers: IdempotencyHeaders,
         body: StudySessionBody,
         response: { 201: ref(StudySession), ...problems(400, 401, 422) },
@@ -52,7 +52,7 @@ export const habitRoutes: FastifyPluginAsyncTypebox<{ service: HabitService }> =
         tags,
         summary: 'Your study log',
         description: 'Newest day first, cursor-paginated; `from` and `to` bound the days (inclusive).',
-        security: access.signedIn,
+        security: access.scoped('study:read'),
         querystring: StudySessionQuery,
         response: { 200: ref(StudySessionList), ...problems(400, 401) },
       },
@@ -64,7 +64,7 @@ export const habitRoutes: FastifyPluginAsyncTypebox<{ service: HabitService }> =
     '/api/v1/me/study-sessions/:id',
     {
       schema: {
-        security: access.signedIn,
+        security: access.scoped('study:write'),
         tags,
         summary: 'Edit a study session',
         description:
@@ -83,7 +83,7 @@ export const habitRoutes: FastifyPluginAsyncTypebox<{ service: HabitService }> =
       schema: {
         tags,
         summary: 'Delete a study session logged by mistake',
-        security: access.signedIn,
+        security: access.scoped('study:write'),
         params: SessionIdParams,
         response: { 204: { type: 'null', description: 'Deleted.' }, ...problems(400, 401, 404) },
       },
@@ -102,7 +102,7 @@ export const habitRoutes: FastifyPluginAsyncTypebox<{ service: HabitService }> =
         summary: 'Your streaks, today, and a year of study',
         description:
           'A day counts toward a streak when its minutes reach your daily goal (the goal in force now). Days are calendar days in your time zone.',
-        security: access.signedIn,
+        security: access.scoped('study:read'),
         response: { 200: ref(Stats), ...problems(401) },
       },
     },
@@ -117,7 +117,7 @@ export const habitRoutes: FastifyPluginAsyncTypebox<{ service: HabitService }> =
         summary: 'When you will finish a roadmap at your pace',
         description:
           'Hours left (all steps, and required ones), your pace (average minutes a day over the last 28 days of your time zone, or your daily goal while you have logged nothing), when that finishes the required steps, and — with a target date — the minutes a day it takes.',
-        security: access.signedIn,
+        security: access.scoped('progress:read'),
         params: RoadmapParams,
         response: { 200: ref(Forecast), ...problems(400, 401, 404) },
       },

@@ -18,7 +18,7 @@ export const noteRoutes: FastifyPluginAsyncTypebox<{ service: NoteService }> = a
         summary: 'Save your note on a step',
         description:
           'Markdown, rendered and sanitized when saved. Private: no one else ever sees it. It belongs to the step, not its slug, so it survives new versions of the roadmap. Saving the same text again changes nothing (`updatedAt` stays).',
-        security: access.signedIn,
+        security: access.scoped('notes:write'),
         params: StepParams,
         body: NoteBody,
         response: { 200: ref(Note), ...problems(400, 401, 404) },
@@ -39,7 +39,7 @@ export const noteRoutes: FastifyPluginAsyncTypebox<{ service: NoteService }> = a
       schema: {
         tags,
         summary: 'Your note on a step',
-        security: access.signedIn,
+        security: access.scoped('notes:read'),
         params: StepParams,
         response: { 200: ref(Note), ...problems(400, 401, 404) },
       },
@@ -53,7 +53,7 @@ export const noteRoutes: FastifyPluginAsyncTypebox<{ service: NoteService }> = a
       schema: {
         tags,
         summary: 'Delete your note on a step',
-        security: access.signedIn,
+        security: access.scoped('notes:write'),
         params: StepParams,
         response: { 204: { type: 'null', description: 'Deleted.' }, ...problems(400, 401, 404) },
       },
@@ -72,7 +72,7 @@ export const noteRoutes: FastifyPluginAsyncTypebox<{ service: NoteService }> = a
         summary: 'Your notes',
         description:
           'Most recently saved first, cursor-paginated; `q` keeps the notes whose text matches (full-text search), `roadmapSlug` those on one roadmap.',
-        security: access.signedIn,
+        security: access.scoped('notes:read'),
         querystring: NoteQuery,
         response: { 200: ref(NoteList), ...problems(400, 401) },
       },

@@ -26,7 +26,7 @@ export const progressRoutes: FastifyPluginAsyncTypebox<{ service: ProgressServic
         tags,
         summary: 'The roadmaps you have progress on',
         description: 'Each with its progress summary, most recently touched first.',
-        security: access.signedIn,
+        security: access.scoped('progress:read'),
         response: { 200: ref(MyRoadmaps), ...problems(401) },
       },
     },
@@ -41,7 +41,7 @@ export const progressRoutes: FastifyPluginAsyncTypebox<{ service: ProgressServic
         summary: 'Set your status on a step',
         description:
           'Idempotent: the same status twice changes nothing. Becoming `done` records when; leaving `done` clears it. Your progress belongs to the step, not to its slug or place, so it survives new versions of the roadmap.',
-        security: access.signedIn,
+        security: access.scoped('progress:write'),
         params: StepParams,
         body: StepStatusBody,
         response: { 200: ref(StepProgress), ...problems(400, 401, 404) },
@@ -64,7 +64,7 @@ export const progressRoutes: FastifyPluginAsyncTypebox<{ service: ProgressServic
         summary: "Tick or untick one of a step's resources",
         description:
           "The URL must be one of the step's resources. Idempotent. The ticks are in the progress summary (`resourcesDone`) and, like your status, belong to the step, not its slug.",
-        security: access.signedIn,
+        security: access.scoped('progress:write'),
         params: StepParams,
         body: ResourceCheckBody,
         response: { 200: ref(ResourceCheck), ...problems(400, 401, 404) },
@@ -87,7 +87,7 @@ export const progressRoutes: FastifyPluginAsyncTypebox<{ service: ProgressServic
         summary: 'Your progress on a roadmap',
         description:
           "Counts and percents (all steps, and required ones only), each step's status, the milestones with when they were reached, and the next step: the first in order that is neither done nor skipped.",
-        security: access.signedIn,
+        security: access.scoped('progress:read'),
         params: RoadmapParams,
         response: { 200: ref(ProgressSummary), ...problems(400, 401, 404) },
       },

@@ -12,7 +12,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ service: UserService }> = a
       schema: {
         tags: ['Me'],
         summary: 'The signed-in user',
-        security: access.signedIn,
+        security: access.scoped('profile:read'),
         response: { 200: ref(User), ...problems(401) },
       },
     },
