@@ -205,8 +205,17 @@ describe('an author', () => {
     await page.waitForURL('**/author/my-backend-path');
     await page.getByRole('heading', { name: 'My Backend Path', level: 1 }).waitFor();
     expect(await page.getByText('Draft, not published yet').count()).toBe(1);
+    await page.getByText(/^Forked from\s*Backend Developer/).waitFor(); // in the editor
     await page.getByRole('link', { name: '← Your roadmaps' }).click();
     await page.getByRole('link', { name: 'My Backend Path' }).waitFor();
+    // …and on the authoring list, which forks any published roadmap itself.
+    expect(await page.getByText(/^Forked from\s*Backend Developer, version \d+/).count()).toBe(1);
+    await page.getByLabel('Roadmap to fork').selectOption({ label: 'Git Essentials' });
+    await page.getByLabel('Title of your roadmap').fill('Git, my way');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Create my draft' }).click();
+    await page.waitForURL('**/author/git-my-way');
+    await page.getByText(/^Forked from\s*Git Essentials/).waitFor();
     await context.close();
   });
 });

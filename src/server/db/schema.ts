@@ -48,6 +48,9 @@ export const roadmaps = pgTable(
     draft: jsonb('draft').$type<RoadmapSource>(),
     /** Bumped by every save and publish: the draft's ETag, for If-Match. */
     draftRevision: integer('draft_revision').notNull().default(0),
+    /** The roadmap this one was forked from, and its version then; null when not a fork. */
+    forkedFromId: uuid('forked_from_id').references((): AnyPgColumn => roadmaps.id, { onDelete: 'set null' }),
+    forkedFromVersion: integer('forked_from_version'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     search: tsvector('search').generatedAlwaysAs(

@@ -6453,6 +6453,7 @@ export interface components {
   schemas: {
     AuthoredList: {
       items: {
+        forkedFrom: components['schemas']['ForkedFrom'];
         hasDraft: boolean;
         publishedVersion: number;
         /** @description Lower-case words joined by hyphens, e.g. `backend-developer`. */
@@ -6467,6 +6468,7 @@ export interface components {
       document: components['schemas']['RoadmapSource'];
       /** @description Send it as If-Match with PUT. */
       etag: string;
+      forkedFrom: components['schemas']['ForkedFrom'];
       /** @description Whether the draft differs from what readers see. */
       hasDraft: boolean;
       /** @description The version readers see; 0 before the first publish. */
@@ -6886,6 +6888,14 @@ export interface components {
        */
       title: string;
     };
+    /** @description The roadmap this one was forked from (its address and title now); null when not a fork, or when the original is gone. */
+    ForkedFrom: {
+      /** @description Lower-case words joined by hyphens, e.g. `backend-developer`. */
+      slug: string;
+      title: string;
+      /** @description The published version that was forked. */
+      version: number;
+    } | null;
     JobOverview: {
       /** @description Jobs that ran out of retries (the dead-letter queue), oldest first. */
       dead: {

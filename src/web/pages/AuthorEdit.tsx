@@ -4,6 +4,7 @@
 // roadmap page's own components. Saving sends If-Match: a conflicting save by someone else is
 // reported, never overwritten.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { ForkedFrom } from '../components/editor/ForkedFrom.tsx';
 import { useEffect, useState } from 'react';
 import { Link, Navigate, useParams } from 'react-router';
 import { ApiError, call, client, type AuthoringState, type RoadmapDocument } from '../api.ts';
@@ -142,6 +143,7 @@ export default function AuthorEdit() {
               : 'Draft, not published yet'}
             {dirty ? ' · unsaved changes' : ''}
           </p>
+          <ForkedFrom origin={loaded.data?.forkedFrom ?? null} />
           <div className="row sticky-actions">
             <button
               type="button"

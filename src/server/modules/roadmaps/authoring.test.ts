@@ -409,6 +409,13 @@ describe('old versions, restoring and forking', () => {
       expect(ids(doc)).not.toContain(id);
     }
     expect(state.document.milestones).toEqual(doc.milestones);
+    // It remembers where it came from, on its state and on the authoring list.
+    const origin = { slug: doc.slug, title: doc.title, version: 2 };
+    expect(state.forkedFrom).toEqual(origin);
+    const listed = await t.app.inject({ url: '/api/v1/me/authored', headers: otherAuthor.auth });
+    const items = listed.json().items as { slug: string; forkedFrom: unknown }[];
+    expect(items.find((r) => r.slug === slug)?.forkedFrom).toEqual(origin);
+    expect(items.filter((r) => r.slug !== slug).every((r) => r.forkedFrom === null)).toBe(true);
 
     // The fork is its forker's: they edit and publish it; the original is untouched.
     expect((await getDraft(otherAuthor, slug)).statusCode).toBe(200);

@@ -136,13 +136,22 @@ export function createAuthoringService(deps: {
       hasDraft: row.draft !== null,
       etag: draftTag(revision),
       document: (row.draft ?? row.published)!,
+      forkedFrom: row.forkedFrom,
     };
   }
 
   /** Inserts a checked source as a new draft owned by `who`; a taken slug is 409 naming the field. */
-  async function insert(who: NonNullable<PolicyActor>, source: RoadmapSource): Promise<AuthoringState> {
+  async function insert(
+    who: NonNullable<PolicyActor>,
+    source: RoadmapSource,
+    forkedFrom?: { id: string; version: number },
+  ): Promise<AuthoringState> {
     try {
-      await repo.insertDraft(db.primary, { source, ownerId: who.userId });
+      await repo.insertDraft(db.primary, {
+        source,
+        ownerId: who.userId,
+        ...(forkedFrom ? { forkedFrom } : {}),
+      });
     } catch (err) {
       if (isUniqueViolation(err, 'roadmaps_slug_key')) {
         throw new AppError('conflict', `The slug "${source.slug}" is taken; choose another.`, {
@@ -166,6 +175,7 @@ export function createAuthoringService(deps: {
           publishedVersion: r.currentVersion,
           hasDraft: r.hasDraft,
           updatedAt: r.updatedAt.toISOString(),
+          forkedFrom: r.forkedFrom,
         })),
       };
     },
@@ -182,7 +192,10 @@ export function createAuthoringService(deps: {
       const missing = `No published roadmap is called "${slug}".`;
       if (!row?.published) throw notFound(missing);
       authorize(who, 'fork', subject(row), { notFound: missing });
-      return insert(who, await check(forkSource(row.published, to), null));
+      return insert(who, await check(forkSource(row.published, to), null), {
+        id: row.id,
+        version: row.currentVersion,
+      });
     },
 
     /** The authored source of one published version (its editors only; 404 to everyone else). */

@@ -1,6 +1,7 @@
 // SQL for the roadmaps domain, through Drizzle. Reads take the replica handle, writes the
 // primary; the service decides which. Nothing here knows about HTTP or caching.
 import { and, asc, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { queryRows, type Db } from '../../db/client.ts';
 import {
   roadmapSlugs,
@@ -407,7 +408,20 @@ export interface AuthoredRow {
   draftRevision: number;
   published: RoadmapSource | null;
   updatedAt: Date;
+  forkedFrom: ForkOrigin | null;
 }
+
+/** Where a fork came from: the original's current slug and title, and the version forked. */
+export interface ForkOrigin {
+  slug: string;
+  title: string;
+  version: number;
+}
+
+const origin = alias(roadmaps, 'origin');
+/** The columns of `origin` (joined by `withOrigin`) as a `ForkOrigin`, or null. */
+const forkedFromColumn = sql<ForkOrigin | null>`case when ${origin.id} is null then null
+  else json_build_object('slug', ${origin.slug}, 'title', ${origin.title}, 'version', ${roadmaps.forkedFromVersion}) end`;
 
 /** A roadmap as its authors see it: its draft, its published source, its owner. */
 export async function findAuthored(db: Db, slug: string): Promise<AuthoredRow | undefined> {
@@ -422,18 +436,25 @@ export async function findAuthored(db: Db, slug: string): Promise<AuthoredRow | 
       draftRevision: roadmaps.draftRevision,
       published: roadmapVersions.document,
       updatedAt: roadmaps.updatedAt,
+      forkedFrom: forkedFromColumn,
     })
     .from(roadmaps)
     .leftJoin(
       roadmapVersions,
       and(eq(roadmapVersions.roadmapId, roadmaps.id), eq(roadmapVersions.version, roadmaps.currentVersion)),
     )
+    .leftJoin(origin, and(eq(origin.id, roadmaps.forkedFromId), sql`${origin.status} <> 'deleted'`))
     .where(eq(roadmaps.slug, slug));
   return row;
 }
 
-export async function insertDraft(db: Db, input: { source: RoadmapSource; ownerId: string }): Promise<void> {
+export async function insertDraft(
+  db: Db,
+  input: { source: RoadmapSource; ownerId: string; forkedFrom?: { id: string; version: number } },
+): Promise<void> {
   await db.insert(roadmaps).values({
+    forkedFromId: input.forkedFrom?.id ?? null,
+    forkedFromVersion: input.forkedFrom?.version ?? null,
     slug: input.source.slug,
     title: input.source.title,
     summary: input.source.summary,
@@ -503,8 +524,10 @@ export async function listAuthored(db: Db, ownerId: string | null) {
       currentVersion: roadmaps.currentVersion,
       hasDraft: sql<boolean>`${roadmaps.draft} is not null`,
       updatedAt: roadmaps.updatedAt,
+      forkedFrom: forkedFromColumn,
     })
     .from(roadmaps)
+    .leftJoin(origin, and(eq(origin.id, roadmaps.forkedFromId), sql`${origin.status} <> 'deleted'`))
     .where(and(...conditions))
     .orderBy(desc(roadmaps.updatedAt));
 }

@@ -339,6 +339,25 @@ export const NamedRoadmapSource = Type.Unsafe<RoadmapSource>({
 });
 export const RoadmapSourceBody = ref(NamedRoadmapSource);
 
+export const ForkedFrom = Type.Union(
+  [
+    Type.Object(
+      {
+        slug: Slug,
+        title: Type.String(),
+        version: Type.Integer({ description: 'The published version that was forked.' }),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Null(),
+  ],
+  {
+    $id: 'ForkedFrom',
+    description:
+      'The roadmap this one was forked from (its address and title now); null when not a fork, or when the original is gone.',
+  },
+);
+
 export const AuthoringState = Type.Object(
   {
     slug: Slug,
@@ -349,6 +368,7 @@ export const AuthoringState = Type.Object(
     hasDraft: Type.Boolean({ description: 'Whether the draft differs from what readers see.' }),
     etag: Type.String({ description: 'Send it as If-Match with PUT.' }),
     document: ref(NamedRoadmapSource),
+    forkedFrom: ref(ForkedFrom),
   },
   { $id: 'AuthoringState', additionalProperties: false },
 );
@@ -365,6 +385,7 @@ export const AuthoredList = Type.Object(
           publishedVersion: Type.Integer(),
           hasDraft: Type.Boolean(),
           updatedAt: Timestamp,
+          forkedFrom: ref(ForkedFrom),
         },
         { additionalProperties: false },
       ),
@@ -442,6 +463,7 @@ export const DocumentQuery = Type.Object(
 export const authoringSchemas = [
   NamedRoadmapSource,
   AuthoringState,
+  ForkedFrom,
   AuthoredList,
   PublishResult,
   VersionList,

@@ -8,10 +8,24 @@ import { call, client } from '../../api.ts';
 import { Field, FormError } from '../common.tsx';
 import { slugify } from './model.ts';
 
-export default function ForkRoadmap({ slug, title }: { slug: string; title: string }) {
+export default function ForkRoadmap({
+  slug,
+  title,
+  heading = 'Fork this roadmap',
+  startOpen = false,
+  framed = true,
+}: {
+  slug: string;
+  title: string;
+  heading?: string;
+  /** Show the form at once (the authoring list, where the roadmap was just chosen). */
+  startOpen?: boolean;
+  /** In a panel of its own (the roadmap page), or inside the caller's. */
+  framed?: boolean;
+}) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState(startOpen);
   const [newTitle, setNewTitle] = useState(`${title} (my version)`);
   const [newSlug, setNewSlug] = useState<string | null>(null);
   const address = newSlug ?? slugify(newTitle);
@@ -30,8 +44,8 @@ export default function ForkRoadmap({ slug, title }: { slug: string; title: stri
   });
 
   return (
-    <section className="panel" aria-labelledby="fork-title">
-      <h2 id="fork-title">Fork this roadmap</h2>
+    <section className={framed ? 'panel' : undefined} aria-labelledby="fork-title">
+      <h2 id="fork-title">{heading}</h2>
       <p>
         Start a roadmap of your own from this one: a new draft with everything it has, under a new address.
         This roadmap and its learners’ progress are not touched.
