@@ -27,6 +27,7 @@ import { reminderSchemas } from './modules/reminders/schemas.ts';
 import { createPushSender, developmentVapidKeys, type PushSender } from './modules/reminders/push.ts';
 import { jobRoutes } from './modules/jobs/routes.ts';
 import { cohortRoutes } from './modules/cohorts/routes.ts';
+import type { LookupFn } from './infra/outbound.ts';
 import { tokenRoutes } from './modules/tokens/routes.ts';
 import { tokenSchemas } from './modules/tokens/schemas.ts';
 import { createTokenService, type TokenService } from './modules/tokens/service.ts';
@@ -101,6 +102,8 @@ export interface AppDeps {
   jobs?: Jobs;
   /** Web Push; by default VAPID's from the configuration, or none. */
   push?: PushSender;
+  /** How names of URLs users give are resolved before the server calls them (tests: a stand-in). */
+  lookup?: LookupFn;
 }
 
 export interface Services {
@@ -252,6 +255,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     tokens,
     publicUrl: config.publicUrl,
     pushPrivateEndpoints: config.pushPrivateEndpoints,
+    ...(deps.lookup ? { lookup: deps.lookup } : {}),
     ...clock,
   });
   users.onNotificationSettingsChange((userId) => reminders.schedule(userId));

@@ -7,12 +7,24 @@ import type { Cache } from '../../src/server/infra/cache.ts';
 import type { GuardedRedis } from '../../src/server/infra/redis.ts';
 import { openConfiguredInfra } from '../../src/server/runtime.ts';
 import { randomBytes } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import type { LookupFn } from '../../src/server/infra/outbound.ts';
 import { generateKeyPair } from '../../src/server/modules/auth/tokens.ts';
 import { createTestDatabase } from './db.ts';
 
 // One signing key pair per test file, passed as configuration (nothing is written to ./data).
 const keys = generateKeyPair();
 export const TEST_KEYS_ENV = { JWT_PRIVATE_KEY: keys.privateKeyPem, JWT_PUBLIC_KEY: keys.publicKeyPem };
+
+/**
+ * DNS for the tests: this machine has no resolver for public names, so the reserved example
+ * domains (RFC 2606: example.com, .net, .org and their subdomains) answer a public address, as they
+ * do on the internet; every other name goes to the system resolver (localhost → 127.0.0.1).
+ */
+export const exampleDomainsLookup: LookupFn = async (hostname) =>
+  /(^|\.)example\.(com|net|org)$/i.test(hostname)
+    ? [{ address: '93.184.215.14', family: 4 }]
+    : lookup(hostname, { all: true, order: 'verbatim' });
 
 export interface TestApp {
   app: FastifyInstance;
@@ -26,7 +38,7 @@ export interface TestApp {
 
 export async function createTestApp(
   env: Record<string, string> = {},
-  deps: Partial<Pick<AppDeps, 'mailer' | 'providers' | 'pubsub' | 'logStream' | 'now'>> & {
+  deps: Partial<Pick<AppDeps, 'mailer' | 'providers' | 'pubsub' | 'logStream' | 'now' | 'lookup'>> & {
     /** Share a database with another test app (two instances of one deployment). */
     db?: Database;
     /** The Redis namespace (instances of one deployment share it). */
@@ -59,6 +71,7 @@ export async function createTestApp(
     db,
     ...(appDeps.logStream ? {} : { logger: false as const }),
     ...infra.appDeps,
+    lookup: exampleDomainsLookup,
     ...appDeps,
   });
   configure?.(app);

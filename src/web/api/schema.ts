@@ -3361,7 +3361,7 @@ export interface paths {
           'application/json': {
             /**
              * Format: uri
-             * @description The push service's URL for this browser (https; http only on this machine).
+             * @description The push service's URL for this browser: https, on a public address (http and private addresses only with PUSH_ALLOW_PRIVATE_ENDPOINTS=on).
              */
             endpoint: string;
             expirationTime?: number | null;

@@ -11,7 +11,8 @@ export const PushSubscriptionBody = Type.Object(
       format: 'uri',
       pattern: '^https?://',
       maxLength: 2048,
-      description: "The push service's URL for this browser (https; http only on this machine).",
+      description:
+        "The push service's URL for this browser: https, on a public address (http and private addresses only with PUSH_ALLOW_PRIVATE_ENDPOINTS=on).",
     }),
     expirationTime: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
     keys: Type.Object(

@@ -10,12 +10,12 @@
 //                                 per channel
 //   each `deliver` job          → one mail or one push, retried on its own.
 import { DateTime } from 'luxon';
-import { BlockList, isIP } from 'node:net';
 import type { Database } from '../../db/client.ts';
 import { type Channel, type NotificationKind, type ReminderSettings } from '../../db/schema.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { QUEUES, type Jobs } from '../../infra/jobs.ts';
 import type { Mail, Mailer } from '../../infra/mailer.ts';
+import { checkUrl, OutboundRefused, type LookupFn } from '../../infra/outbound.ts';
 import type { AccessTokens } from '../auth/tokens.ts';
 import { hashToken, randomToken } from '../auth/tokens.ts';
 import { addDays } from '../habits/calendar.ts';
@@ -66,6 +66,8 @@ export function createReminderService(deps: {
   publicUrl: string;
   /** Accept push endpoints on this machine's network (tests); off, they are refused. */
   pushPrivateEndpoints?: boolean;
+  /** Resolves an endpoint's host name before it is accepted (default: the system's DNS). */
+  lookup?: LookupFn;
   now?: () => Date;
 }) {
   const { db, jobs } = deps;
@@ -323,10 +325,19 @@ export function createReminderService(deps: {
           },
         );
       }
-      if (!deps.pushPrivateEndpoints && isPrivateEndpoint(body.endpoint)) {
+      try {
         // The server POSTs to the endpoint: one on our own network would let a learner reach it.
+        await checkUrl(body.endpoint, {
+          // PUSH_ALLOW_PRIVATE_ENDPOINTS=on is for a push service on this machine (tests, development).
+          allowPrivate: deps.pushPrivateEndpoints ?? false,
+          allowHttp: deps.pushPrivateEndpoints ?? false,
+          ...(deps.lookup ? { lookup: deps.lookup } : {}),
+        });
+      } catch (err) {
+        if (!(err instanceof OutboundRefused)) throw err;
         throw new AppError('validation', 'A push endpoint must be a public push service.', {
-          errors: [{ path: '/body/endpoint', message: 'is on a loopback or private network' }],
+          errors: [{ path: '/body/endpoint', message: err.message }],
+          cause: err,
         });
       }
       const row = await repo.savePush(db.primary, { userId, endpoint: body.endpoint, ...body.keys });
@@ -433,39 +444,6 @@ export function createReminderService(deps: {
     },
   };
   return service;
-}
-
-const PRIVATE_NETWORKS = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-] as const) {
-  PRIVATE_NETWORKS.addSubnet(net, prefix, 'ipv4');
-}
-for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-] as const) {
-  PRIVATE_NETWORKS.addSubnet(net, prefix, 'ipv6');
-}
-
-/** An endpoint whose host is this machine or a private network, by name or address. */
-function isPrivateEndpoint(endpoint: string): boolean {
-  const host = new URL(endpoint).hostname.replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal')) return true;
-  const family = isIP(host);
-  if (family === 0) return false; // a name: push services are public names
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host)?.[1];
-  return mapped
-    ? PRIVATE_NETWORKS.check(mapped, 'ipv4')
-    : PRIVATE_NETWORKS.check(host, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 function listUnsubscribe(oneClick: string): Record<string, string> {
