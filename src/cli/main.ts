@@ -188,7 +188,12 @@ async function main(argv: string[]): Promise<number> {
       const { createJobs } = await import('../server/infra/jobs.ts');
       const db = await openConfiguredDatabase(config);
       const quiet = { error() {}, warn() {} };
-      const jobs = await createJobs({ connection: db.jobsConnection, ...config.jobs, log: quiet });
+      const jobs = await createJobs({
+        connection: db.jobsConnection,
+        ...config.jobs,
+        retryLimits: { webhook: config.jobs.webhookRetryLimit },
+        log: quiet,
+      });
       try {
         if (id) {
           if (!(await jobs.retry(id))) {

@@ -122,6 +122,10 @@ describe('API documentation', () => {
       '/api/v1/me/study-sessions/{id}',
       '/api/v1/me/tokens',
       '/api/v1/me/tokens/{id}',
+      '/api/v1/me/webhooks',
+      '/api/v1/me/webhooks/{id}',
+      '/api/v1/me/webhooks/{id}/deliveries',
+      '/api/v1/me/webhooks/{id}/test',
       '/api/v1/roadmaps',
       '/api/v1/roadmaps/preview',
       '/api/v1/roadmaps/{slug}',
@@ -159,6 +163,13 @@ describe('API documentation', () => {
       { personalAccessToken: ['profile:read'] },
     ]);
     expect(doc.paths['/api/v1/me/tokens'].get.security).toEqual([{ bearer: [] }]); // never with a token
+    // What Waymark sends to webhooks (OpenAPI 3.1's `webhooks`), one entry per event.
+    expect(Object.keys(doc.webhooks)).toEqual([
+      'progress.updated',
+      'study_session.created',
+      'cohort.member_joined',
+      'ping',
+    ]);
     expect(doc.components.securitySchemes.personalAccessToken).toMatchObject({
       type: 'http',
       scheme: 'bearer',

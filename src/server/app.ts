@@ -29,6 +29,9 @@ import { jobRoutes } from './modules/jobs/routes.ts';
 import { cohortRoutes } from './modules/cohorts/routes.ts';
 import type { LookupFn } from './infra/outbound.ts';
 import { tokenRoutes } from './modules/tokens/routes.ts';
+import { webhookRoutes } from './modules/webhooks/routes.ts';
+import { webhookSchemas } from './modules/webhooks/schemas.ts';
+import { createWebhookService, type WebhookService } from './modules/webhooks/service.ts';
 import { tokenSchemas } from './modules/tokens/schemas.ts';
 import { createTokenService, type TokenService } from './modules/tokens/service.ts';
 import { cohortSchemas } from './modules/cohorts/schemas.ts';
@@ -113,6 +116,7 @@ export interface Services {
   users: UserService;
   auth: AuthService;
   tokens: TokenService;
+  webhooks: WebhookService;
   events: EventService;
   progress: ProgressService;
   habits: HabitService;
@@ -238,6 +242,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       retryDelaySeconds: config.jobs.retryDelaySeconds,
       retryLimit: config.jobs.retryLimit,
       pollSeconds: config.jobs.pollSeconds,
+      retryLimits: { webhook: config.jobs.webhookRetryLimit },
       log: app.log,
     }));
   const vapid =
@@ -267,12 +272,32 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     publicUrl: config.publicUrl,
     ...clock,
   });
+  const webhooks = createWebhookService({
+    db: deps.db,
+    jobs,
+    users,
+    reminders,
+    cohorts,
+    allowHttp: config.webhooks.allowHttp,
+    allowPrivate: config.webhooks.allowPrivate,
+    retryLimit: config.jobs.webhookRetryLimit,
+    publicUrl: config.publicUrl,
+    ...(deps.lookup ? { lookup: deps.lookup } : {}),
+    ...clock,
+  });
+  // The write is made by then: a delivery that cannot be queued is logged, not the writer's error.
+  events.observe((userId, type, data) =>
+    webhooks
+      .emit(userId, type, data)
+      .catch((err: unknown) => app.log.error({ err }, 'webhook deliveries not queued')),
+  );
   const services: Services = {
     background,
     roadmaps,
     users,
     auth: authService,
     tokens: personalTokens,
+    webhooks,
     events,
     progress,
     habits,
@@ -287,6 +312,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       reviews,
       cohorts,
       tokens: personalTokens,
+      webhooks,
     }),
     authoring,
     notes,
@@ -297,7 +323,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     jobAdmin: createJobAdminService({ jobs, users }),
   };
   app.decorate('services', services);
-  if (config.jobs.work) await reminders.startWorkers();
+  if (config.jobs.work) {
+    await reminders.startWorkers();
+    await webhooks.startWorkers();
+  }
   app.addHook('onClose', async () => {
     // Running jobs get half the shutdown time to finish; the rest are handed back to the queue.
     if (!deps.jobs) await jobs.stop(config.shutdownTimeoutMs / 2);
@@ -343,6 +372,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...jobSchemas,
     ...cohortSchemas,
     ...tokenSchemas,
+    ...webhookSchemas,
   ]) {
     app.addSchema(schema);
   }
@@ -387,6 +417,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(jobRoutes, { service: services.jobAdmin });
   await app.register(cohortRoutes, { service: services.cohorts });
   await app.register(tokenRoutes, { service: services.tokens });
+  await app.register(webhookRoutes, { service: services.webhooks });
   await app.register(eventRoutes, {
     service: services.events,
     auth: services.auth,

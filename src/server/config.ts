@@ -43,6 +43,8 @@ export interface Config {
   vapid: { publicKey: string; privateKey: string } | undefined;
   /** Accept push endpoints on loopback and private addresses (tests with a local push service). */
   pushPrivateEndpoints: boolean;
+  /** Webhook URLs: http as well as https, and private addresses (tests, a receiver on this machine). */
+  webhooks: { allowHttp: boolean; allowPrivate: boolean };
   /** Where push services can reach the operator (VAPID's `sub`): VAPID_SUBJECT, else MAIL_FROM's address. */
   vapidSubject: string;
 }
@@ -55,6 +57,8 @@ export interface JobsConfig {
   retryLimit: number;
   /** How often an idle worker looks for due jobs. */
   pollSeconds: number;
+  /** Tries of one webhook delivery before it is marked failed. */
+  webhookRetryLimit: number;
 }
 
 export interface OAuthClientConfig {
@@ -225,6 +229,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     retryDelaySeconds: integer('JOB_RETRY_DELAY_SECONDS', 30, 1, 3600),
     retryLimit: integer('JOB_RETRY_LIMIT', 4, 0, 20),
     pollSeconds: integer('JOB_POLL_SECONDS', 2, 1, 60),
+    // 30 s doubling to an hour, then hourly: 30 tries span about a day.
+    webhookRetryLimit: integer('WEBHOOK_RETRY_LIMIT', 30, 0, 100),
+  };
+  const webhooks = {
+    allowHttp: oneOf('WEBHOOKS_ALLOW_HTTP', ['true', 'false'], 'false') === 'true',
+    allowPrivate: oneOf('WEBHOOKS_ALLOW_PRIVATE', ['true', 'false'], 'false') === 'true',
   };
   const vapidPublic = read('VAPID_PUBLIC_KEY');
   const vapidPrivate = read('VAPID_PRIVATE_KEY');
@@ -270,6 +280,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     smtpUrl,
     mailFrom,
     jobs,
+    webhooks,
     vapid,
     vapidSubject,
     pushPrivateEndpoints: oneOf('PUSH_ALLOW_PRIVATE_ENDPOINTS', ['on', 'off'], 'off') === 'on',

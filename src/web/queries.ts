@@ -18,6 +18,8 @@ export const keys = {
   forecast: (slug: string) => ['me', 'forecast', slug] as const,
   pushSubscriptions: ['me', 'push-subscriptions'] as const,
   personalTokens: ['me', 'tokens'] as const,
+  webhooks: ['me', 'webhooks'] as const,
+  webhookDeliveries: (id: string) => ['me', 'webhooks', id, 'deliveries'] as const,
   adminJobs: ['admin', 'jobs'] as const,
 };
 

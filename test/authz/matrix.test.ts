@@ -101,6 +101,20 @@ async function newCardOfA(step: string): Promise<string> {
   return card.cardId;
 }
 
+/** A webhook of A's: the one A has, or a new one (each row runs once per caller; A may hold 20). */
+async function webhookOfA(): Promise<string> {
+  const mine = await t.app.inject({ url: '/api/v1/me/webhooks', headers: actors.learnerA.auth });
+  const existing = (mine.json().items as { id: string }[])[0];
+  if (existing) return existing.id;
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/me/webhooks',
+    headers: actors.learnerA.auth,
+    payload: { url: 'http://127.0.0.1:9/waymark', events: ['progress.updated'] },
+  });
+  return res.json().id;
+}
+
 async function draftEtag(owner: SignedUp, slug: string): Promise<string> {
   const res = await t.app.inject({ url: `/api/v1/roadmaps/${slug}?version=draft`, headers: owner.auth });
   return res.headers.etag as string;
@@ -624,6 +638,42 @@ const ROWS: Record<string, { expect: Expected; make: Make }> = {
       return { method: 'DELETE', url: `/api/v1/me/tokens/${res.json().id}` };
     },
   },
+  'POST /api/v1/me/webhooks': {
+    expect: signedIn(201),
+    make: () => ({
+      method: 'POST',
+      url: '/api/v1/me/webhooks',
+      payload: { url: 'http://127.0.0.1:9/waymark', events: ['progress.updated'] },
+    }),
+  },
+  'GET /api/v1/me/webhooks': {
+    expect: signedIn(200),
+    make: () => ({ method: 'GET', url: '/api/v1/me/webhooks' }),
+  },
+  'GET /api/v1/me/webhooks/{id}': {
+    expect: onlyA(200),
+    make: async () => ({ method: 'GET', url: `/api/v1/me/webhooks/${await webhookOfA()}` }),
+  },
+  'PATCH /api/v1/me/webhooks/{id}': {
+    expect: onlyA(200),
+    make: async () => ({
+      method: 'PATCH',
+      url: `/api/v1/me/webhooks/${await webhookOfA()}`,
+      payload: { enabled: false },
+    }),
+  },
+  'DELETE /api/v1/me/webhooks/{id}': {
+    expect: onlyA(204),
+    make: async () => ({ method: 'DELETE', url: `/api/v1/me/webhooks/${await webhookOfA()}` }),
+  },
+  'GET /api/v1/me/webhooks/{id}/deliveries': {
+    expect: onlyA(200),
+    make: async () => ({ method: 'GET', url: `/api/v1/me/webhooks/${await webhookOfA()}/deliveries` }),
+  },
+  'POST /api/v1/me/webhooks/{id}/test': {
+    expect: onlyA(200), // the ping itself fails (nothing listens on port 9); the answer says so
+    make: async () => ({ method: 'POST', url: `/api/v1/me/webhooks/${await webhookOfA()}/test` }),
+  },
   'GET /api/v1/me/sessions': {
     expect: signedIn(200),
     make: () => ({ method: 'GET', url: '/api/v1/me/sessions' }),
@@ -775,6 +825,9 @@ beforeAll(async () => {
     WAYMARK_JOBS: 'off',
     VAPID_PUBLIC_KEY: vapid.publicKey,
     VAPID_PRIVATE_KEY: vapid.privateKey,
+    // Webhooks to a closed port here: the ping fails at once instead of trying the internet.
+    WEBHOOKS_ALLOW_HTTP: 'true',
+    WEBHOOKS_ALLOW_PRIVATE: 'true',
   });
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });
   template = (await readContentDir(t.config.contentDir)).files.find(

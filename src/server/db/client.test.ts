@@ -37,6 +37,8 @@ const TABLES = [
   'steps',
   'study_sessions',
   'users',
+  'webhook_deliveries',
+  'webhooks',
 ];
 const MIGRATIONS = JSON.parse(readFileSync(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8'))
   .entries.length;

@@ -263,6 +263,63 @@ export const personalAccessTokens = pgTable(
   ],
 );
 
+/** What a webhook can be told (webhooks/events.ts says when each is sent and what it carries). */
+export const WEBHOOK_EVENTS = ['progress.updated', 'study_session.created', 'cohort.member_joined'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/**
+ * Where Waymark tells another system what happened: a learner's own, or a cohort's (its owner's).
+ * `secret` signs each delivery (Standard Webhooks, HMAC-SHA256); it has to be kept to sign with.
+ */
+export const webhooks = pgTable(
+  'webhooks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** A cohort's webhook (its events, for its owner); null for the learner's own. */
+    cohortId: uuid('cohort_id').references((): AnyPgColumn => cohorts.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    events: text('events').array().$type<WebhookEvent[]>().notNull(),
+    secret: text('secret').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    /** Since when every delivery has failed; null while the endpoint answers. */
+    failingSince: timestamp('failing_since', { withTimezone: true, mode: 'date' }),
+    /** Why Waymark turned it off (failing for days); null when on, or turned off by its owner. */
+    disabledReason: text('disabled_reason'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('webhooks_user_idx').on(t.userId), index('webhooks_cohort_idx').on(t.cohortId)],
+);
+
+/** One event for one webhook: its id is the `webhook-id` of every attempt. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    webhookId: uuid('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    event: text('event').notNull(),
+    /** The JSON body, exactly as signed and sent. */
+    body: text('body').notNull(),
+    status: text('status', { enum: ['pending', 'succeeded', 'failed'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    responseStatus: integer('response_status'),
+    error: text('error'),
+    createdAt: createdAt(),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    index('webhook_deliveries_webhook_idx').on(t.webhookId, t.createdAt),
+    check('webhook_deliveries_status_check', sql`${t.status} in ('pending', 'succeeded', 'failed')`),
+  ],
+);
+
 /** A sign-in: one family of refresh tokens, revoked together. */
 export const sessions = pgTable(
   'sessions',

@@ -19,6 +19,8 @@ export const QUEUES = {
   deliver: 'deliver',
   /** Every few minutes: make sure each learner with reminders has their next one queued. */
   sweep: 'notification-sweep',
+  /** One webhook delivery: retried with backoff for about a day (its own retry limit). */
+  webhook: 'webhook',
   /** Jobs out of retries, kept for an admin to read and send back. */
   dead: 'dead-letter',
 } as const;
@@ -30,6 +32,8 @@ export interface JobsOptions {
   /** Seconds before the first retry; it doubles (with jitter) after each failure. */
   retryDelaySeconds: number;
   retryLimit: number;
+  /** Queues with a retry limit of their own (webhooks retry for a day, not minutes). */
+  retryLimits?: Partial<Record<QueueName, number>>;
   /** How often an idle worker looks for due jobs. */
   pollSeconds: number;
   log: { error(obj: object, msg: string): void; warn(obj: object, msg: string): void };
@@ -91,9 +95,9 @@ export interface Jobs {
   stop(timeoutMs: number): Promise<void>;
 }
 
-function queueOptions(options: JobsOptions) {
+function queueOptions(options: JobsOptions, queue: QueueName) {
   return {
-    retryLimit: options.retryLimit,
+    retryLimit: options.retryLimits?.[queue] ?? options.retryLimit,
     retryDelay: options.retryDelaySeconds,
     retryBackoff: true,
     retryDelayMax: 3600,
@@ -126,9 +130,9 @@ export async function createJobs(options: JobsOptions): Promise<Jobs> {
   if (!existing.has(QUEUES.dead)) {
     await boss.createQueue(QUEUES.dead, { retryLimit: 0, deleteAfterSeconds: 30 * 86_400 });
   }
-  for (const name of [QUEUES.notification, QUEUES.deliver, QUEUES.sweep]) {
-    if (existing.has(name)) await boss.updateQueue(name, queueOptions(options));
-    else await boss.createQueue(name, queueOptions(options));
+  for (const name of [QUEUES.notification, QUEUES.deliver, QUEUES.sweep, QUEUES.webhook]) {
+    if (existing.has(name)) await boss.updateQueue(name, queueOptions(options, name));
+    else await boss.createQueue(name, queueOptions(options, name));
   }
 
   const listeners: Array<(run: JobRun) => void> = [];

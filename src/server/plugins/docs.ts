@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import apiReference from '@scalar/fastify-api-reference';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { openapiWebhooks } from '../modules/webhooks/schemas.ts';
 
 // Scalar boots from an inline script and inline styles; only its own pages get this policy.
 const DOCS_CSP = [
@@ -28,6 +29,7 @@ async function docs(app: FastifyInstance, options: { publicUrl: string; version:
           'lists are cursor-paginated (`limit`, `cursor` → `nextCursor`).',
       },
       servers: [{ url: options.publicUrl }],
+      webhooks: openapiWebhooks,
       components: {
         securitySchemes: {
           bearer: {

@@ -5140,6 +5140,508 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/me/webhooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Your webhooks
+     * @description Never their secrets.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookList'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Add a webhook
+     * @description Waymark POSTs each chosen event to `url` as `{type, timestamp, data}`, signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`: HMAC-SHA256 with the `whsec_` secret, shown in this answer only). Failed deliveries are retried with backoff for about a day, with the same `webhook-id`. With `cohortId` (a cohort you own) it hears that cohort instead of you.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: uuid
+             * @description A cohort you own: the webhook hears that cohort's events instead of yours.
+             */
+            cohortId?: string;
+            events: ('progress.updated' | 'study_session.created' | 'cohort.member_joined')[];
+            /**
+             * Format: uri
+             * @description An https URL on a public address. Loopback, private, link-local and metadata addresses are refused, here and again at every delivery (after DNS).
+             */
+            url: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NewWebhook'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/webhooks/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One of your webhooks */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Webhook'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /**
+     * Delete a webhook
+     * @description Deliveries still waiting are dropped.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Change a webhook
+     * @description `url`, `events`, `enabled`. Turning it on again forgets past failures.
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Turning it on again also forgets past failures. */
+            enabled?: boolean;
+            events?: ('progress.updated' | 'study_session.created' | 'cohort.member_joined')[];
+            /**
+             * Format: uri
+             * @description An https URL on a public address. Loopback, private, link-local and metadata addresses are refused, here and again at every delivery (after DNS).
+             */
+            url?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Webhook'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/me/webhooks/{id}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Recent deliveries of a webhook
+     * @description Status, attempts, the last response code and error of each.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookDeliveryList'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/webhooks/{id}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send a ping
+     * @description A `ping` event, sent now and once (no retries); answers how the endpoint took it.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookDelivery'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description An RFC 9457 problem detail, sent as application/problem+json. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/roadmaps': {
     parameters: {
       query?: never;
@@ -6448,7 +6950,246 @@ export interface paths {
     trace?: never;
   };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+  'cohort.member_joined': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Someone joined the cohort (a cohort's webhook)
+     * @description Version 1 of the payload. Verify it with any Standard Webhooks library and the `whsec_` secret; answer 2xx within 10 s. Anything else is retried with backoff for about a day.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id: the same on every retry, so a receiver can drop repeats. */
+          'webhook-id': string;
+          /** @description `v1,` and the base64 HMAC-SHA256 of `{id}.{timestamp}.{body}` under the secret. */
+          'webhook-signature': string;
+          /** @description Seconds since the epoch when this attempt was signed. */
+          'webhook-timestamp': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            data: {
+              /** Format: uuid */
+              cohortId?: string;
+              /** Format: uuid */
+              userId?: string;
+            };
+            /** Format: date-time */
+            timestamp: string;
+            /** @constant */
+            type: 'cohort.member_joined';
+          };
+        };
+      };
+      responses: {
+        /** @description Taken; nothing is sent again. */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  ping: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * POST /api/v1/me/webhooks/{id}/test
+     * @description Version 1 of the payload. Verify it with any Standard Webhooks library and the `whsec_` secret; answer 2xx within 10 s. Anything else is retried with backoff for about a day.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id: the same on every retry, so a receiver can drop repeats. */
+          'webhook-id': string;
+          /** @description `v1,` and the base64 HMAC-SHA256 of `{id}.{timestamp}.{body}` under the secret. */
+          'webhook-signature': string;
+          /** @description Seconds since the epoch when this attempt was signed. */
+          'webhook-timestamp': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            data: {
+              /** Format: uuid */
+              webhookId?: string;
+            };
+            /** Format: date-time */
+            timestamp: string;
+            /** @constant */
+            type: 'ping';
+          };
+        };
+      };
+      responses: {
+        /** @description Taken; nothing is sent again. */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'progress.updated': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A step was marked
+     * @description Version 1 of the payload. Verify it with any Standard Webhooks library and the `whsec_` secret; answer 2xx within 10 s. Anything else is retried with backoff for about a day.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id: the same on every retry, so a receiver can drop repeats. */
+          'webhook-id': string;
+          /** @description `v1,` and the base64 HMAC-SHA256 of `{id}.{timestamp}.{body}` under the secret. */
+          'webhook-signature': string;
+          /** @description Seconds since the epoch when this attempt was signed. */
+          'webhook-timestamp': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            data: {
+              roadmapSlug?: string;
+              /** @enum {unknown} */
+              status?: 'todo' | 'in_progress' | 'done' | 'skipped';
+              stepSlug?: string;
+              /** Format: date-time */
+              updatedAt?: string;
+              /** Format: uuid */
+              userId?: string;
+            };
+            /** Format: date-time */
+            timestamp: string;
+            /** @constant */
+            type: 'progress.updated';
+          };
+        };
+      };
+      responses: {
+        /** @description Taken; nothing is sent again. */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'study_session.created': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Study time was logged
+     * @description Version 1 of the payload. Verify it with any Standard Webhooks library and the `whsec_` secret; answer 2xx within 10 s. Anything else is retried with backoff for about a day.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id: the same on every retry, so a receiver can drop repeats. */
+          'webhook-id': string;
+          /** @description `v1,` and the base64 HMAC-SHA256 of `{id}.{timestamp}.{body}` under the secret. */
+          'webhook-signature': string;
+          /** @description Seconds since the epoch when this attempt was signed. */
+          'webhook-timestamp': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            data: {
+              /** @description As `POST /api/v1/me/study-sessions` answered it. */
+              session?: Record<string, never>;
+              /** Format: uuid */
+              userId?: string;
+            };
+            /** Format: date-time */
+            timestamp: string;
+            /** @constant */
+            type: 'study_session.created';
+          };
+        };
+      };
+      responses: {
+        /** @description Taken; nothing is sent again. */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
 export interface components {
   schemas: {
     AuthoredList: {
@@ -6857,6 +7598,8 @@ export interface components {
       }[];
       studySessions: components['schemas']['StudySession'][];
       user: components['schemas']['User'];
+      /** @description Your webhooks (never their secrets). */
+      webhooks: components['schemas']['Webhook'][];
     };
     Forecast: {
       /** @description Minutes a day from today to the target date (both included) to finish the required steps by then; null without a target or once it has passed. */
@@ -6945,6 +7688,18 @@ export interface components {
       )[];
       /** @description The secret, shown this once and stored only as a hash. It starts `wmk_` so secret scanners can find a leaked one. Send it as `Authorization: Bearer`. */
       token: string;
+    };
+    NewWebhook: {
+      cohortId: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      enabled: boolean;
+      events: ('progress.updated' | 'study_session.created' | 'cohort.member_joined')[];
+      /** Format: uuid */
+      id: string;
+      /** @description The signing secret (`whsec_…`), shown this once. Verify each delivery with it using any Standard Webhooks library. */
+      secret: string;
+      url: string;
     };
     Note: {
       /** @description The Markdown as you wrote it. */
@@ -7513,6 +8268,46 @@ export interface components {
       /** @description Lower-case words joined by hyphens, e.g. `backend-developer`. */
       slug: string;
       version: number;
+    };
+    Webhook: {
+      cohortId: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description Why Waymark turned it off (an endpoint failing for 3 days); null otherwise. */
+      disabledReason: string | null;
+      enabled: boolean;
+      events: ('progress.updated' | 'study_session.created' | 'cohort.member_joined')[];
+      /** @description Since when every delivery has failed; null while the endpoint answers. */
+      failingSince: string | null;
+      /** Format: uuid */
+      id: string;
+      url: string;
+    };
+    WebhookDelivery: {
+      attempts: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description Why the last attempt failed. */
+      error: string | null;
+      event: string;
+      /**
+       * Format: uuid
+       * @description The `webhook-id` header of every attempt.
+       */
+      id: string;
+      lastAttemptAt: string | null;
+      /** @description The last attempt's status code. */
+      responseStatus: number | null;
+      /** @description `pending` while attempts go on (retried with backoff for about a day). */
+      status: 'pending' | 'succeeded' | 'failed';
+    };
+    WebhookDeliveryList: {
+      /** @description The most recent 50, newest first. */
+      items: components['schemas']['WebhookDelivery'][];
+    };
+    WebhookList: {
+      /** @description Newest first. */
+      items: components['schemas']['Webhook'][];
     };
   };
   responses: never;

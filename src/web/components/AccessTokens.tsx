@@ -7,6 +7,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError, call, client, type Schemas } from '../api.ts';
 import { keys } from '../queries.ts';
 import { ErrorMessage, Field, Loading } from './common.tsx';
+import { ShownOnce, when } from './ShownOnce.tsx';
 
 type NewToken = Schemas['NewPersonalToken'];
 type Scope = Schemas['PersonalToken']['scopes'][number];
@@ -30,51 +31,22 @@ const EXPIRIES = [
 ];
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-const when = (iso: string) =>
-  new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
-
 /** The curl command that logs 30 minutes with this token. */
 const curlExample = (token: string) =>
   `curl -X POST ${location.origin}/api/v1/me/study-sessions -H "Authorization: Bearer ${token}" -H "content-type: application/json" -d '{"minutes":30}'`;
 
 /** The token just made: shown this once, to copy. */
 function CreatedToken({ created }: { created: NewToken }) {
-  const [said, setSaid] = useState<string | null>(null);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(created.token);
-      setSaid('Copied the token.');
-    } catch {
-      const input = document.getElementById('new-token');
-      if (input instanceof HTMLInputElement) input.select();
-      setSaid('The token is selected: copy it with Ctrl+C (⌘C on a Mac).');
-    }
-  };
   return (
     <div className="reminder-part">
       <h3>Your new token “{created.name}”</h3>
-      <div className="field">
-        <label htmlFor="new-token">Token</label>
-        <input
-          id="new-token"
-          readOnly
-          value={created.token}
-          onFocus={(e) => e.currentTarget.select()}
-          aria-describedby="new-token-secret"
-          spellCheck={false}
-          autoComplete="off"
-        />
-      </div>
-      <p className="hint" id="new-token-secret">
-        Copy it now: Waymark will not show it again. Keep it to yourself, like a password; revoke it below if
-        it got out.
-      </p>
-      <div className="row">
-        <button type="button" className="button" onClick={() => void copy()}>
-          Copy the token
-        </button>
-      </div>
-      {said ? <p role="status">{said}</p> : null}
+      <ShownOnce
+        id="new-token"
+        label="Token"
+        value={created.token}
+        noun="the token"
+        hint="Copy it now: Waymark will not show it again. Keep it to yourself, like a password; revoke it below if it got out."
+      />
       <div className="field">
         <label htmlFor="new-token-curl">Try it: log 30 minutes of study</label>
         <textarea

@@ -1,5 +1,5 @@
 // Profile, time zone and goal, reminders and the calendar feed, the public profile and its card,
-// sign-in and security, personal access tokens, export, deletion.
+// sign-in and security, personal access tokens, webhooks, export, deletion.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Navigate } from 'react-router';
@@ -9,6 +9,7 @@ import { useLeave } from '../leave.tsx';
 import { AccessTokens } from '../components/AccessTokens.tsx';
 import { ChangeEmail, ChangePassword, Sessions } from '../components/AccountSecurity.tsx';
 import { CalendarFeed, Reminders } from '../components/Reminders.tsx';
+import { Webhooks } from '../components/Webhooks.tsx';
 import { ErrorMessage, Field, Loading, usePageMeta } from '../components/common.tsx';
 
 const zones = (() => {
@@ -150,6 +151,7 @@ export default function Settings() {
       <ChangeEmail email={user.email} />
       <Sessions />
       <AccessTokens />
+      <Webhooks />
 
       <section className="panel" aria-labelledby="data">
         <h2 id="data">Your data</h2>

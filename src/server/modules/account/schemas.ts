@@ -6,6 +6,7 @@ import { StepStatusSchema } from '../progress/schemas.ts';
 import { RATINGS } from '../reviews/scheduler.ts';
 import { Slug } from '../roadmaps/schemas.ts';
 import { PersonalToken } from '../tokens/schemas.ts';
+import { Webhook } from '../webhooks/schemas.ts';
 import { HANDLE_PATTERN, User } from '../users/schemas.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
@@ -164,6 +165,7 @@ export const Export = Type.Object(
       ),
       { description: 'The cohorts you are in.' },
     ),
+    webhooks: Type.Array(ref(Webhook), { description: 'Your webhooks (never their secrets).' }),
     personalAccessTokens: Type.Array(ref(PersonalToken), {
       description: 'Your personal access tokens: names, scopes and dates; never the tokens.',
     }),

@@ -13,6 +13,7 @@ import type { HabitService } from '../habits/service.ts';
 import type { NoteService } from '../notes/service.ts';
 import type { ReviewService } from '../reviews/service.ts';
 import type { TokenService } from '../tokens/service.ts';
+import type { WebhookService } from '../webhooks/service.ts';
 import type { CohortService } from '../cohorts/service.ts';
 import type { ProgressService } from '../progress/service.ts';
 import { toUser, type UserService } from '../users/service.ts';
@@ -30,8 +31,9 @@ export function createAccountService(deps: {
   reviews: ReviewService;
   cohorts: CohortService;
   tokens: TokenService;
+  webhooks: Pick<WebhookService, 'list'>;
 }) {
-  const { db, users, auth, progress, habits, authoring, notes, reviews, cohorts, tokens } = deps;
+  const { db, users, auth, progress, habits, authoring, notes, reviews, cohorts, tokens, webhooks } = deps;
 
   /** The caller with the role their account has in the database now (admin operations). */
   async function fresh(caller: { userId: string }): Promise<Actor> {
@@ -55,6 +57,7 @@ export function createAccountService(deps: {
         cards,
         cohortRows,
         tokenList,
+        webhookList,
       ] = await Promise.all([
         users.get(userId),
         progress.exportRows(userId),
@@ -68,6 +71,7 @@ export function createAccountService(deps: {
         reviews.exportRows(userId),
         cohorts.exportRows(userId),
         tokens.list(userId),
+        webhooks.list(userId),
       ]);
       return {
         format: 'waymark-export/1',
@@ -97,6 +101,7 @@ export function createAccountService(deps: {
           leaderboard: m.leaderboard,
         })),
         personalAccessTokens: tokenList.items,
+        webhooks: webhookList.items,
         nudges: cohortRows.nudges.map((n) => ({
           cohortId: n.cohort_id,
           direction: n.direction,

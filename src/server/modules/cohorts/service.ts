@@ -185,6 +185,11 @@ export function createCohortService(deps: {
   }
 
   const service = {
+    /** Throws unless the actor may change the cohort (its owner, an admin): cohort webhooks. */
+    async authorizeOwner(actor: Actor, cohortId: string): Promise<void> {
+      await standing(actor, cohortId, 'update');
+    },
+
     async create(actor: Actor, body: CohortCreateBody): Promise<Cohort> {
       if (!actor) throw new AppError('unauthorized', 'Sign in first.');
       checkDates(body.startsOn, body.endsOn);

@@ -26,14 +26,24 @@ export function createEventService(deps: { pubsub: PubSub }) {
       type: 'member-activity',
       data: { userId },
     } satisfies UserEvent);
+  /** Who hears every write in this process, before pub/sub (webhooks register themselves). */
+  const observers: Array<(userId: string, type: EventType, data: Record<string, unknown>) => Promise<void>> =
+    [];
   return {
     async publish(userId: string, type: EventType, data: Record<string, unknown>): Promise<void> {
+      for (const observe of observers) await observe(userId, type, data);
       await deps.pubsub.publish(channel(userId), { type, data } satisfies UserEvent);
       // The cohorts' live dashboards hear only that this member did something, never what.
       // A lookup that fails costs a dashboard one refresh, never the write that was made.
       for (const cohortId of await watchers(userId).catch(() => [])) await publishCohort(cohortId, userId);
     },
     publishCohort,
+    /** Calls `observe` with every event published here (it may throw: the writer hears of it). */
+    observe(
+      observe: (userId: string, type: EventType, data: Record<string, unknown>) => Promise<void>,
+    ): void {
+      observers.push(observe);
+    },
     setWatchers(resolve: (userId: string) => Promise<string[]>): void {
       watchers = resolve;
     },
