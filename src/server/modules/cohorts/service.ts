@@ -7,7 +7,7 @@
 // streak and their minutes over the last 7 days. Never notes, study-log notes, email or anything
 // about roadmaps outside the cohort. Members see the cohort's counts and medians and their own
 // row — and, when the owner turns the leaderboard on, the rows of members who opted in.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import { isoTimestamp, type Database, type Db } from '../../db/client.ts';
 import type { CohortRole } from '../../db/schema.ts';
@@ -18,6 +18,7 @@ import { forgivingStreaks, localDate } from '../habits/calendar.ts';
 import type { EventService } from '../events/service.ts';
 import type { ReminderService } from '../reminders/service.ts';
 import type { UserService } from '../users/service.ts';
+import { hashToken } from '../auth/tokens.ts';
 import * as repo from './repo.ts';
 import type {
   Cohort,
@@ -55,7 +56,6 @@ export const NEVER_SHARED = [
 /** Making an invitation of this role, and revoking one: mentors' are the owner's to give. */
 const inviteAction = (role: 'mentor' | 'member') => (role === 'mentor' ? 'inviteMentors' : 'inviteMembers');
 
-const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 const percentOf = (part: number, whole: number) => Math.round((part * 100) / whole);
 
 function toMember(row: repo.MemberRow, now: Date, today = localDate(now, row.timezone)): CohortMember {
@@ -167,7 +167,7 @@ export function createCohortService(deps: {
 
   /** The invitation a token names, if it can still be used: 404 unknown, 410 spent. */
   async function liveInvite(token: string): Promise<repo.InviteRow> {
-    const invite = await repo.findInviteByHash(db.primary, sha256(token));
+    const invite = await repo.findInviteByHash(db.primary, hashToken(token));
     if (!invite) throw notFound('This invitation is not valid; ask for a new link.');
     const state = inviteState(invite, now());
     if (state !== 'active')
@@ -305,7 +305,7 @@ export function createCohortService(deps: {
       const token = randomBytes(24).toString('base64url');
       const row = await repo.insertInvite(db.primary, {
         cohortId,
-        tokenHash: sha256(token),
+        tokenHash: hashToken(token),
         role: body.role,
         maxUses: body.maxUses ?? null,
         expiresAt,
@@ -380,7 +380,7 @@ export function createCohortService(deps: {
 
     async join(actor: Actor, token: string): Promise<{ cohortId: string; role: CohortRole }> {
       if (!actor) throw new AppError('unauthorized', 'Sign in first.');
-      const row = await repo.join(db.primary, sha256(token), actor.userId, now());
+      const row = await repo.join(db.primary, hashToken(token), actor.userId, now());
       if (!row) throw notFound('This invitation is not valid; ask for a new link.');
       if (row.existing) return { cohortId: row.cohort_id, role: row.existing };
       if (!row.joined) await liveInvite(token); // says why (410)

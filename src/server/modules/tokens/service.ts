@@ -5,12 +5,12 @@
 // instance remembers a token it looked up for TOKEN_CHECK_MS, so a request with a token costs no
 // more than one with an access token; a revocation is announced over pub/sub so every instance
 // forgets it at once, and the short memory bounds how long a missed message could matter.
-import { createHash, randomBytes } from 'node:crypto';
-import type { Database } from '../../db/client.ts';
+import { isoTimestamp, type Database } from '../../db/client.ts';
 import type { TokenScope } from '../../db/schema.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import type { PubSub } from '../../infra/pubsub.ts';
 import type { Authenticated } from '../auth/service.ts';
+import { hashToken, randomToken } from '../auth/tokens.ts';
 import * as repo from './repo.ts';
 import {
   TOKEN_PREFIX,
@@ -23,9 +23,6 @@ import {
 
 export const TOKEN_CHECK_MS = 5000;
 const REVOKED_CHANNEL = 'tokens:v1:revoked';
-
-const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** A caller who came with a personal access token: the scopes are all they may do. */
 export type TokenCaller = Authenticated & { scopes: readonly TokenScope[] };
@@ -45,9 +42,9 @@ function toToken(row: repo.TokenRow): PersonalToken {
     id: row.id,
     name: row.name,
     scopes: row.scopes,
-    expiresAt: iso(row.expiresAt),
+    expiresAt: isoTimestamp(row.expiresAt),
     createdAt: row.createdAt.toISOString(),
-    lastUsedAt: iso(row.lastUsedAt),
+    lastUsedAt: isoTimestamp(row.lastUsedAt),
   };
 }
 
@@ -109,12 +106,12 @@ export function createTokenService(deps: { db: Database; pubsub: PubSub; now?: (
           'conflict',
           `You hold ${TOKENS_MAX} tokens, the most there may be. Revoke one you no longer use first.`,
         );
-      const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+      const token = `${TOKEN_PREFIX}${randomToken()}`;
       const row = await repo.insert(db.primary, {
         userId,
         name: body.name,
         scopes: [...new Set(body.scopes)],
-        tokenHash: sha256(token),
+        tokenHash: hashToken(token),
         expiresAt,
       });
       const { lastUsedAt: _unused, ...shown } = toToken(row);
@@ -143,7 +140,7 @@ export function createTokenService(deps: { db: Database; pubsub: PubSub; now?: (
     /** The caller a `wmk_` bearer token stands for; 401 when it is unknown, revoked or expired. */
     async authenticate(token: string): Promise<TokenCaller> {
       await ready;
-      const state = await lookup(sha256(token));
+      const state = await lookup(hashToken(token));
       if (!state || (state.expiresAt && state.expiresAt <= now()))
         throw invalidToken(
           'This personal access token is not valid: it was revoked, has expired, or was never issued. Make a new one in Settings.',

@@ -14,7 +14,7 @@
 // loses that event (at-least-once from the queue on, not from the write).
 import { randomBytes } from 'node:crypto';
 import { Webhook as Signer } from 'standardwebhooks';
-import type { Database } from '../../db/client.ts';
+import { isoTimestamp, type Database } from '../../db/client.ts';
 import type { WebhookEvent } from '../../db/schema.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { QUEUES, type Jobs } from '../../infra/jobs.ts';
@@ -42,8 +42,6 @@ const TIMEOUT_MS = 10_000;
 const MAX_RESPONSE_BYTES = 4096;
 const KEEP_DELIVERIES = 100;
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
 function toWebhook(row: repo.WebhookRow): Webhook {
   return {
     id: row.id,
@@ -52,7 +50,7 @@ function toWebhook(row: repo.WebhookRow): Webhook {
     cohortId: row.cohortId,
     enabled: row.enabled,
     createdAt: row.createdAt.toISOString(),
-    failingSince: iso(row.failingSince),
+    failingSince: isoTimestamp(row.failingSince),
     disabledReason: row.disabledReason,
   };
 }
@@ -66,7 +64,7 @@ function toDelivery(row: repo.DeliveryRow): Delivery {
     responseStatus: row.responseStatus,
     error: row.error,
     createdAt: row.createdAt.toISOString(),
-    lastAttemptAt: iso(row.lastAttemptAt),
+    lastAttemptAt: isoTimestamp(row.lastAttemptAt),
   };
 }
 
@@ -134,6 +132,15 @@ export function createWebhookService(deps: {
     }
   }
 
+  /** The events a webhook may hear, once each: a cohort's events only on a cohort's webhook. */
+  function eventsFor(events: WebhookEvent[], cohortId: string | null): WebhookEvent[] {
+    if (cohortId === null && events.includes('cohort.member_joined'))
+      throw new AppError('validation', '`cohort.member_joined` is for a cohort’s webhook: give `cohortId`.', {
+        errors: [{ path: '/body/events', message: 'cohort.member_joined needs a cohort webhook (cohortId)' }],
+      });
+    return [...new Set(events)];
+  }
+
   async function owned(userId: string, id: string) {
     const row = await repo.find(db.primary, userId, id);
     if (!row) throw notFound('You have no such webhook.');
@@ -194,14 +201,7 @@ export function createWebhookService(deps: {
   const service = {
     async create(actor: NonNullable<Actor>, input: WebhookBody): Promise<NewWebhook> {
       if (input.cohortId) await deps.cohorts.authorizeOwner(actor, input.cohortId);
-      else if (input.events.includes('cohort.member_joined'))
-        throw new AppError(
-          'validation',
-          '`cohort.member_joined` is for a cohort’s webhook: give `cohortId`.',
-          {
-            errors: [{ path: '/body/events', message: 'cohort.member_joined needs cohortId' }],
-          },
-        );
+      const events = eventsFor(input.events, input.cohortId ?? null);
       const url = await checked(input.url);
       if ((await repo.countFor(db.primary, actor.userId)) >= WEBHOOKS_MAX)
         throw new AppError(
@@ -213,7 +213,7 @@ export function createWebhookService(deps: {
         userId: actor.userId,
         cohortId: input.cohortId ?? null,
         url,
-        events: [...new Set(input.events)],
+        events,
         secret,
       });
       const { failingSince: _f, disabledReason: _d, ...shown } = toWebhook(row);
@@ -233,11 +233,7 @@ export function createWebhookService(deps: {
       const changes: Parameters<typeof repo.update>[3] = {};
       if (patch.url !== undefined) changes.url = await checked(patch.url);
       if (patch.events !== undefined) {
-        if (before.cohortId === null && patch.events.includes('cohort.member_joined'))
-          throw new AppError('validation', '`cohort.member_joined` is for a cohort’s webhook.', {
-            errors: [{ path: '/body/events', message: 'cohort.member_joined needs a cohort webhook' }],
-          });
-        changes.events = [...new Set(patch.events)];
+        changes.events = eventsFor(patch.events, before.cohortId);
       }
       if (patch.enabled !== undefined) {
         changes.enabled = patch.enabled;
