@@ -37,10 +37,10 @@ import { freePort, ROOT } from '../helpers/process.ts';
 import {
   load as loadFor,
   alternate,
+  resultTable,
   spawnNode,
   stop,
   timeToFirst200,
-  type Load,
   type Target,
 } from './harness.ts';
 import { hashPassword } from '../../src/server/modules/auth/passwords.ts';
@@ -93,20 +93,11 @@ const CONNECTIONS = Number(values.connections ?? 50);
 const DOC = '/api/v1/roadmaps/backend-developer';
 const database = `${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}${values.redis ? ' + Redis' : ''}`;
 const keys = generateKeyPair();
-let failures = 0;
+const table = resultTable(52);
+const { header, row } = table; // closures over the table's count: safe to take apart
 
 const load = (target: Target, seconds: number) => loadFor({ connections: CONNECTIONS, ...target }, seconds);
 
-const header = () =>
-  console.log(
-    `${'scenario'.padEnd(52)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'failed'.padStart(7)}`,
-  );
-const row = (name: string, r: Load) => {
-  failures += r.failed;
-  console.log(
-    `${name.padEnd(52)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(7)} ${r.p99.toFixed(1).padStart(7)} ${String(r.failed).padStart(7)}`,
-  );
-};
 const verdict = (label: string, value: number, target: number, atLeast = true) =>
   `${label}   target ${atLeast ? '≥' : '≤'} ${target} ${(atLeast ? value >= target : value <= target) ? 'met' : 'NOT met'}`;
 
@@ -189,11 +180,11 @@ await stop(bare);
 if (values.check) {
   await stop(server);
   await rm(dataDir, { recursive: true, force: true });
-  const held = read.ratio >= CHECK_RATIO && failures === 0;
+  const held = read.ratio >= CHECK_RATIO && table.failed === 0;
   console.log(
     held
       ? `regression check: ratio ${read.ratio} ≥ ${CHECK_RATIO}, held`
-      : `regression check FAILED: the cached read is ${read.ratio} × the bare server (floor ${CHECK_RATIO}), ${failures} failed requests`,
+      : `regression check FAILED: the cached read is ${read.ratio} × the bare server (floor ${CHECK_RATIO}), ${table.failed} failed requests`,
   );
   process.exit(held ? 0 : 1);
 }
@@ -426,7 +417,7 @@ console.log(
   verdict(`restart (existing data dir → first 200): ${restart.toFixed(0)} ms`, restart, 1000, false),
 );
 
-if (failures > 0) {
-  console.error(`\n${failures} failed requests`);
+if (table.failed > 0) {
+  console.error(`\n${table.failed} failed requests`);
   process.exitCode = 1;
 }

@@ -19,7 +19,7 @@ import { generateKeyPair } from '../../src/server/modules/auth/tokens.ts';
 import * as cohortRepo from '../../src/server/modules/cohorts/repo.ts';
 import { databaseUrlFor } from '../helpers/postgres.ts';
 import { childEnv, freePort, ROOT } from '../helpers/process.ts';
-import { alternate, stop, timeToFirst200, type Load } from './harness.ts';
+import { alternate, resultTable, stop, timeToFirst200 } from './harness.ts';
 
 const MEMBERS = 500;
 const ROADMAPS = ['backend-developer', 'git-essentials', 'linux-command-line'];
@@ -158,7 +158,7 @@ export async function cohortBench(options: { duration: number; connections: numb
   );
   const db = openPostgres({ url: benchUrl, poolSize: 2 });
   const seeder = new pg.Client({ connectionString: benchUrl });
-  let failed = 0;
+  const table = resultTable(66);
   try {
     const base = `http://127.0.0.1:${port}`;
     const bareBase = `http://127.0.0.1:${barePort}`;
@@ -262,16 +262,6 @@ export async function cohortBench(options: { duration: number; connections: numb
         throw new Error(`the mentor view and the bare route disagree on ${query}`);
     }
 
-    const header = () =>
-      console.log(
-        `${'scenario'.padEnd(66)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'failed'.padStart(7)}`,
-      );
-    const row = (label: string, r: Load) => {
-      failed += r.failed;
-      console.log(
-        `${label.padEnd(66)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(7)} ${r.p99.toFixed(1).padStart(7)} ${String(r.failed).padStart(7)}`,
-      );
-    };
     // The targets are judged one mentor at a time: the page's own latency, and what Waymark's work
     // around the statement costs. With `connections` at once the two cores (shared by PostgreSQL,
     // the server and the load generator) are saturated, and p99 is mostly waiting in line: shown,
@@ -279,7 +269,7 @@ export async function cohortBench(options: { duration: number; connections: numb
     const verdicts: string[] = [];
     console.log(`
 — the mentor view (authenticated, validated, streaks, logged) vs the repo function alone`);
-    header();
+    table.header();
     for (const concurrency of [...new Set([1, connections])]) {
       for (const { label, query } of scenarios) {
         const subject = {
@@ -293,8 +283,8 @@ export async function cohortBench(options: { duration: number; connections: numb
         };
         const r = await alternate(subject, baseline, duration, ROUNDS);
         const at = `${label}, ${concurrency} conn`;
-        row(`bare Fastify: memberPage, ${at}`, r.baseline);
-        row(`GET /cohorts/{id}/members?${at}`, r.subject);
+        table.row(`bare Fastify: memberPage, ${at}`, r.baseline);
+        table.row(`GET /cohorts/{id}/members?${at}`, r.subject);
         const judged = concurrency === 1;
         const pass = r.subject.p99 < P99_MS && r.ratio >= RATIO;
         const verdict = `${judged ? (pass ? 'PASS' : 'FAIL') : 'info'}  ${at}: p99 ${r.subject.p99.toFixed(1)} ms (target < ${P99_MS}), ratio ${r.ratio} (target ≥ ${RATIO})`;
@@ -311,5 +301,5 @@ export async function cohortBench(options: { duration: number; connections: numb
     await rm(dataDir, { recursive: true, force: true });
   }
   console.log(`(the database ${name} is left for EXPLAIN; the next run recreates it)`);
-  return failed;
+  return table.failed;
 }

@@ -109,3 +109,28 @@ export async function alternate(
   const b = median(baselineRuns);
   return { subject: s, baseline: b, ratio: Number((s.rps / b.rps).toFixed(2)) };
 }
+
+/**
+ * The results table every bench prints: a header, a row per run (label, req/s, p50, p99, failed
+ * requests), and the failed requests counted over every row.
+ */
+export function resultTable(labelWidth: number) {
+  let failed = 0;
+  return {
+    header() {
+      console.log(
+        `${'scenario'.padEnd(labelWidth)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'failed'.padStart(7)}`,
+      );
+    },
+    row(label: string, r: Load) {
+      failed += r.failed;
+      console.log(
+        `${label.padEnd(labelWidth)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(7)} ${r.p99.toFixed(1).padStart(7)} ${String(r.failed).padStart(7)}`,
+      );
+    },
+    /** Failed requests over every row printed so far. */
+    get failed() {
+      return failed;
+    },
+  };
+}
