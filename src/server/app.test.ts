@@ -66,6 +66,7 @@ describe('API documentation', () => {
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/.well-known/did.json',
       '/api/v1/admin/jobs',
       '/api/v1/admin/jobs/{id}/retry',
       '/api/v1/admin/users',
@@ -92,11 +93,17 @@ describe('API documentation', () => {
       '/api/v1/cohorts/{id}/members/{userId}',
       '/api/v1/cohorts/{id}/members/{userId}/nudges',
       '/api/v1/cohorts/{id}/report.csv',
+      '/api/v1/credentials/verify',
+      '/api/v1/credentials/{id}',
+      '/api/v1/credentials/{id}/revoke',
+      '/api/v1/issuer',
       '/api/v1/me',
       '/api/v1/me/authored',
       '/api/v1/me/calendar-token',
       '/api/v1/me/calendar.ics',
       '/api/v1/me/cohorts',
+      '/api/v1/me/credentials',
+      '/api/v1/me/credentials/{id}',
       '/api/v1/me/deletion',
       '/api/v1/me/email',
       '/api/v1/me/events',
@@ -166,6 +173,8 @@ describe('API documentation', () => {
     // What Waymark sends to webhooks (OpenAPI 3.1's `webhooks`), one entry per event.
     expect(Object.keys(doc.webhooks)).toEqual([
       'progress.updated',
+      'milestone.reached',
+      'review.completed',
       'study_session.created',
       'cohort.member_joined',
       'ping',

@@ -20,6 +20,7 @@ import type { GuardedRedis } from './infra/redis.ts';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './infra/mailer.ts';
 import { createMemoryPubSub, type PubSub } from './infra/pubsub.ts';
 import { createBackground, type Background } from './infra/background.ts';
+import { createSealer } from './infra/sealed.ts';
 import { createJobs, type Jobs } from './infra/jobs.ts';
 import { createReminderService, type ReminderService } from './modules/reminders/service.ts';
 import { reminderRoutes } from './modules/reminders/routes.ts';
@@ -30,6 +31,10 @@ import { cohortRoutes } from './modules/cohorts/routes.ts';
 import type { LookupFn } from './infra/outbound.ts';
 import { tokenRoutes } from './modules/tokens/routes.ts';
 import { webhookRoutes } from './modules/webhooks/routes.ts';
+import { badgeRoutes } from './modules/badges/routes.ts';
+import { badgeSchemas } from './modules/badges/schemas.ts';
+import { createBadgeService, type BadgeService } from './modules/badges/service.ts';
+import { createCredentialSigner } from './modules/badges/signer.ts';
 import { webhookSchemas } from './modules/webhooks/schemas.ts';
 import { createWebhookService, type WebhookService } from './modules/webhooks/service.ts';
 import { tokenSchemas } from './modules/tokens/schemas.ts';
@@ -43,7 +48,7 @@ import { authRoutes } from './modules/auth/routes.ts';
 import { authSchemas } from './modules/auth/schemas.ts';
 import { createAuthService, type AuthService } from './modules/auth/service.ts';
 import { configuredProviders, type OAuthProvider } from './modules/auth/oauth.ts';
-import { createAccessTokens, loadKeyPair } from './modules/auth/tokens.ts';
+import { createAccessTokens, derivedKey, loadKeyPair } from './modules/auth/tokens.ts';
 import { accountRoutes } from './modules/account/routes.ts';
 import { accountSchemas } from './modules/account/schemas.ts';
 import { createAccountService, type AccountService } from './modules/account/service.ts';
@@ -117,6 +122,7 @@ export interface Services {
   auth: AuthService;
   tokens: TokenService;
   webhooks: WebhookService;
+  badges: BadgeService;
   events: EventService;
   progress: ProgressService;
   habits: HabitService;
@@ -200,12 +206,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     (config.smtpUrl
       ? await createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom })
       : createOutboxMailer({ db: deps.db.primary, log: app.log, logText: config.nodeEnv !== 'production' }));
+  const keys = await loadKeyPair({
+    privateKeyPem: config.auth.jwtPrivateKey,
+    publicKeyPem: config.auth.jwtPublicKey,
+    dataDir: config.dataDir,
+  });
   const tokens = await createAccessTokens({
-    keys: await loadKeyPair({
-      privateKeyPem: config.auth.jwtPrivateKey,
-      publicKeyPem: config.auth.jwtPublicKey,
-      dataDir: config.dataDir,
-    }),
+    keys,
     issuer: config.publicUrl,
     ttlSeconds: config.auth.accessTokenTtlSeconds,
   });
@@ -234,7 +241,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const habits = createHabitService({ db: deps.db, users, roadmaps, events, progress, ...clock });
   const authoring = createAuthoringService({ db: deps.db, users, roadmaps });
   const notes = createNoteService({ db: deps.db });
-  const reviews = createReviewService({ db: deps.db, users, ...(deps.now ? { now: deps.now } : {}) });
+  const reviews = createReviewService({ db: deps.db, users, events, ...(deps.now ? { now: deps.now } : {}) });
   const jobs =
     deps.jobs ??
     (await createJobs({
@@ -282,8 +289,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     allowPrivate: config.webhooks.allowPrivate,
     retryLimit: config.jobs.webhookRetryLimit,
     publicUrl: config.publicUrl,
+    sealer: createSealer(derivedKey(keys.privateKeyPem, 'webhook-secrets/v1')),
     ...(deps.lookup ? { lookup: deps.lookup } : {}),
     ...clock,
+  });
+  const badges = createBadgeService({
+    db: deps.db,
+    signer: createCredentialSigner({ privateKeyPem: keys.privateKeyPem, publicUrl: config.publicUrl }),
+    progress,
+    users,
+    events,
+    background,
+    publicUrl: config.publicUrl,
+    issuerName: config.issuerName,
+    ...clock,
+  });
+  // A step marked done may complete a milestone: its credential is signed after the reply.
+  events.observe(async (userId, type, data) => {
+    if (type === 'progress' && data.status === 'done' && typeof data.roadmapSlug === 'string') {
+      badges.stepDone(userId, data.roadmapSlug);
+    }
   });
   // The write is made by then: a delivery that cannot be queued is logged, not the writer's error.
   events.observe((userId, type, data) =>
@@ -298,6 +323,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     auth: authService,
     tokens: personalTokens,
     webhooks,
+    badges,
     events,
     progress,
     habits,
@@ -313,6 +339,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       cohorts,
       tokens: personalTokens,
       webhooks,
+      badges,
     }),
     authoring,
     notes,
@@ -330,6 +357,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', async () => {
     // Running jobs get half the shutdown time to finish; the rest are handed back to the queue.
     if (!deps.jobs) await jobs.stop(config.shutdownTimeoutMs / 2);
+    badges.stop();
     await background.idle();
     if (!deps.mailer) mailer.close();
     if (!deps.pubsub) await pubsub.close();
@@ -373,6 +401,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...cohortSchemas,
     ...tokenSchemas,
     ...webhookSchemas,
+    ...badgeSchemas,
   ]) {
     app.addSchema(schema);
   }
@@ -418,6 +447,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cohortRoutes, { service: services.cohorts });
   await app.register(tokenRoutes, { service: services.tokens });
   await app.register(webhookRoutes, { service: services.webhooks });
+  await app.register(badgeRoutes, { service: services.badges });
   await app.register(eventRoutes, {
     service: services.events,
     auth: services.auth,

@@ -20,6 +20,8 @@ export interface Config {
   databaseReadUrl: string | undefined;
   redisUrl: string | undefined;
   publicUrl: string;
+  /** The issuer's name in Open Badges credentials (CREDENTIALS_ISSUER_NAME, default "Waymark"). */
+  issuerName: string;
   /**
    * Origins the web app may be used at. PUBLIC_URL's alone when it is set; without it, both
    * loopback spellings of the port (http://localhost:PORT and http://127.0.0.1:PORT, and [::1]),
@@ -232,6 +234,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     // 30 s doubling to an hour, then hourly: 30 tries span about a day.
     webhookRetryLimit: integer('WEBHOOK_RETRY_LIMIT', 30, 0, 100),
   };
+  const issuerName = (read('CREDENTIALS_ISSUER_NAME') ?? '').trim().slice(0, 200);
   const webhooks = {
     allowHttp: oneOf('WEBHOOKS_ALLOW_HTTP', ['true', 'false'], 'false') === 'true',
     allowPrivate: oneOf('WEBHOOKS_ALLOW_PRIVATE', ['true', 'false'], 'false') === 'true',
@@ -271,6 +274,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     databaseReadUrl,
     redisUrl,
     publicUrl,
+    issuerName: issuerName || 'Waymark',
     webOrigins,
     metricsToken,
     trustProxy,

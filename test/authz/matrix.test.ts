@@ -115,6 +115,41 @@ async function webhookOfA(): Promise<string> {
   return res.json().id;
 }
 
+/** A credential of A's: A marks every required step of the roadmap done and lists them (made once). */
+const credentialsOfA = new Map<string, Promise<string>>();
+const credentialOfA = (roadmap: string, milestone: string | null) => {
+  const key = `${roadmap}:${milestone}`;
+  if (!credentialsOfA.has(key)) credentialsOfA.set(key, newCredentialOfA(roadmap, milestone));
+  return credentialsOfA.get(key)!;
+};
+async function newCredentialOfA(roadmap: string, milestone: string | null): Promise<string> {
+  const doc = (await t.app.inject({ url: `/api/v1/roadmaps/${roadmap}` })).json();
+  for (const layer of doc.layers as { steps: { slug: string; required: boolean }[] }[])
+    for (const step of layer.steps.filter((s) => s.required))
+      await t.app.inject({
+        method: 'PUT',
+        url: `/api/v1/me/roadmaps/${roadmap}/steps/${step.slug}`,
+        headers: actors.learnerA.auth,
+        payload: { status: 'done' },
+      });
+  const res = await t.app.inject({ url: '/api/v1/me/credentials', headers: actors.learnerA.auth });
+  const items = res.json().items as { id: string; roadmapSlug: string; milestone: string | null }[];
+  const found = items.find((i) => i.roadmapSlug === roadmap && i.milestone === milestone);
+  if (!found) throw new Error(`fixture credential: ${res.statusCode} ${res.body}`);
+  return found.id;
+}
+/** A's credential for the Backend roadmap's milestone, shared (never revoked here). */
+async function sharedCredentialOfA(): Promise<string> {
+  const id = await credentialOfA('backend-developer', 'secured-rest-api');
+  await t.app.inject({
+    method: 'PATCH',
+    url: `/api/v1/me/credentials/${id}`,
+    headers: actors.learnerA.auth,
+    payload: { public: true },
+  });
+  return id;
+}
+
 async function draftEtag(owner: SignedUp, slug: string): Promise<string> {
   const res = await t.app.inject({ url: `/api/v1/roadmaps/${slug}?version=draft`, headers: owner.auth });
   return res.headers.etag as string;
@@ -645,6 +680,52 @@ const ROWS: Record<string, { expect: Expected; make: Make }> = {
       url: '/api/v1/me/webhooks',
       payload: { url: 'http://127.0.0.1:9/waymark', events: ['progress.updated'] },
     }),
+  },
+  'GET /api/v1/me/credentials': {
+    expect: signedIn(200),
+    make: () => ({ method: 'GET', url: '/api/v1/me/credentials' }),
+  },
+  'GET /api/v1/me/credentials/{id}': {
+    // Admins may know it exists (they may revoke it), not read or share it.
+    expect: { ...onlyA(200), admin: 403 },
+    make: async () => ({
+      method: 'GET',
+      url: `/api/v1/me/credentials/${await credentialOfA('git-essentials', null)}`,
+    }),
+  },
+  'PATCH /api/v1/me/credentials/{id}': {
+    // Unsharing: allowed even once the credential is revoked (the revoke row may run first).
+    expect: { ...onlyA(200), admin: 403 },
+    make: async () => ({
+      method: 'PATCH',
+      url: `/api/v1/me/credentials/${await credentialOfA('git-essentials', null)}`,
+      payload: { public: false },
+    }),
+  },
+  'POST /api/v1/credentials/{id}/revoke': {
+    // Its holder or an admin (revoking twice keeps the first); for anyone else it is not there.
+    expect: { ...onlyA(200), admin: 200 },
+    make: async () => ({
+      method: 'POST',
+      url: `/api/v1/credentials/${await credentialOfA('git-essentials', null)}/revoke`,
+      payload: {},
+    }),
+  },
+  'GET /api/v1/credentials/{id}': {
+    expect: everyone(200),
+    make: async () => ({ method: 'GET', url: `/api/v1/credentials/${await sharedCredentialOfA()}` }),
+  },
+  'POST /api/v1/credentials/verify': {
+    expect: everyone(200),
+    make: () => ({ method: 'POST', url: '/api/v1/credentials/verify', payload: { proof: {} } }),
+  },
+  'GET /api/v1/issuer': {
+    expect: everyone(200),
+    make: () => ({ method: 'GET', url: '/api/v1/issuer' }),
+  },
+  'GET /.well-known/did.json': {
+    expect: everyone(200),
+    make: () => ({ method: 'GET', url: '/.well-known/did.json' }),
   },
   'GET /api/v1/me/webhooks': {
     expect: signedIn(200),

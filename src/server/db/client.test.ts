@@ -17,6 +17,7 @@ const TABLES = [
   'cohort_nudges',
   'cohort_roadmaps',
   'cohorts',
+  'credentials',
   'identities',
   'mail_tokens',
   'notes',

@@ -264,12 +264,19 @@ export const personalAccessTokens = pgTable(
 );
 
 /** What a webhook can be told (webhooks/events.ts says when each is sent and what it carries). */
-export const WEBHOOK_EVENTS = ['progress.updated', 'study_session.created', 'cohort.member_joined'] as const;
+export const WEBHOOK_EVENTS = [
+  'progress.updated',
+  'milestone.reached',
+  'study_session.created',
+  'review.completed',
+  'cohort.member_joined',
+] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /**
  * Where Waymark tells another system what happened: a learner's own, or a cohort's (its owner's).
- * `secret` signs each delivery (Standard Webhooks, HMAC-SHA256); it has to be kept to sign with.
+ * `secret` signs each delivery (Standard Webhooks, HMAC-SHA256); it has to be kept to sign with,
+ * so it is kept sealed (infra/sealed.ts: AES-256-GCM under a key derived from the signing key).
  */
 export const webhooks = pgTable(
   'webhooks',
@@ -292,6 +299,34 @@ export const webhooks = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [index('webhooks_user_idx').on(t.userId), index('webhooks_cohort_idx').on(t.cohortId)],
+);
+
+/**
+ * An Open Badges 3.0 credential issued to a learner for a milestone of a roadmap, or for all of a
+ * roadmap's required steps (`achievement` is `milestone:<slug>` or `roadmap`): one per learner,
+ * roadmap and achievement, ever — revoking it does not make room for another. `document` is the
+ * signed credential exactly as issued (a Data Integrity proof signs its RDF, not its bytes, so
+ * jsonb's key order does not matter).
+ */
+export const credentials = pgTable(
+  'credentials',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    roadmapId: uuid('roadmap_id')
+      .notNull()
+      .references(() => roadmaps.id),
+    achievement: text('achievement').notNull(),
+    name: text('name').notNull(),
+    document: jsonb('document').$type<Record<string, unknown>>().notNull(),
+    public: boolean('public').notNull().default(false),
+    issuedAt: timestamp('issued_at', { withTimezone: true, mode: 'date' }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    revokedReason: text('revoked_reason'),
+  },
+  (t) => [uniqueIndex('credentials_user_achievement_key').on(t.userId, t.roadmapId, t.achievement)],
 );
 
 /** One event for one webhook: its id is the `webhook-id` of every attempt. */

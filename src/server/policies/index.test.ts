@@ -104,6 +104,26 @@ const MATRIX: [string, Subject, string, string[]][] = [
   ["an owner's cohort", cohortAs('owner'), 'manageMembers', SIGNED_IN],
   ["an owner's cohort", cohortAs('owner'), 'delete', SIGNED_IN],
   ["an owner's cohort", cohortAs('owner'), 'list', ['admin']],
+  // A's credential (the owner actor is A): private until A shares it; A or an admin revokes it.
+  [
+    "A's private credential",
+    { kind: 'credential', userId: A, public: false },
+    'read',
+    ['owner', 'demotedOwner', 'admin'],
+  ],
+  ["A's shared credential", { kind: 'credential', userId: A, public: true }, 'read', ACTORS],
+  [
+    "A's shared credential",
+    { kind: 'credential', userId: A, public: true },
+    'share',
+    ['owner', 'demotedOwner'],
+  ],
+  [
+    "A's shared credential",
+    { kind: 'credential', userId: A, public: true },
+    'revoke',
+    ['owner', 'demotedOwner', 'admin'],
+  ],
 ];
 
 describe('the policies', () => {

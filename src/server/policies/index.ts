@@ -40,7 +40,15 @@ export interface CohortSubject {
   role: CohortRole | null;
 }
 
-export type Subject = RoadmapSubject | UserSubject | OwnedSubject | QueueSubject | CohortSubject;
+/** An Open Badges credential: its learner's; shared ones anyone may see. */
+export interface CredentialSubject {
+  kind: 'credential';
+  userId: string;
+  public: boolean;
+}
+
+export type Subject =
+  RoadmapSubject | UserSubject | OwnedSubject | QueueSubject | CohortSubject | CredentialSubject;
 
 type Rule<S> = (actor: Actor, subject: S) => boolean;
 
@@ -120,12 +128,24 @@ export const cohortRules = {
   leave: (actor, c) => actor !== null && c.role !== null,
 } satisfies Record<string, Rule<CohortSubject>>;
 
+const holdsCredential = (actor: Actor, c: CredentialSubject) => actor !== null && actor.userId === c.userId;
+
+export const credentialRules = {
+  /** That it exists: its holder, admins, and anyone once it is shared. */
+  read: (actor, c) => c.public || holdsCredential(actor, c) || isAdmin(actor),
+  /** Sharing it, and the document behind the owner's routes: its holder only. */
+  share: holdsCredential,
+  /** Revoking it (verification then fails): its holder, or an admin (issued in error, misuse). */
+  revoke: (actor, c) => holdsCredential(actor, c) || isAdmin(actor),
+} satisfies Record<string, Rule<CredentialSubject>>;
+
 export const POLICIES = {
   roadmap: roadmapRules,
   user: userRules,
   owned: ownedRules,
   queue: queueRules,
   cohort: cohortRules,
+  credential: credentialRules,
 } as const;
 
 type Policies = typeof POLICIES;
@@ -151,6 +171,7 @@ const NAMES: Record<Subject['kind'], string> = {
   owned: 'item',
   queue: 'job queue',
   cohort: 'cohort',
+  credential: 'credential',
 };
 
 /**

@@ -41,9 +41,33 @@ export default function Profile() {
           </li>
         ))}
       </ul>
+      {p.credentials.length > 0 ? (
+        <section aria-labelledby="profile-credentials">
+          <h2 id="profile-credentials">Credentials</h2>
+          <p className="hint">
+            Open Badges 3.0 credentials signed by Waymark: anyone can fetch and check them.
+          </p>
+          <ul className="sessions">
+            {p.credentials.map((c) => (
+              <li key={c.id}>
+                <div>
+                  <strong>{c.name}</strong>
+                  <p className="hint">Issued {issuedOn(c.issuedAt)}</p>
+                </div>
+                <a href={c.url}>
+                  The credential (JSON)<span className="visually-hidden">: {c.name}</span>
+                </a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </>
   );
 }
+
+const issuedOn = (iso: string) =>
+  new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date(iso));
 
 export function NotFound() {
   usePageMeta('Not found');

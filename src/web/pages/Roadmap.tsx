@@ -163,7 +163,11 @@ export default function Roadmap() {
       ) : null}
       {celebration.reached ? (
         <Suspense fallback={null}>
-          <MilestoneCelebration milestone={celebration.reached} onClose={celebration.dismiss} />
+          <MilestoneCelebration
+            roadmapSlug={doc.slug}
+            milestone={celebration.reached}
+            onClose={celebration.dismiss}
+          />
         </Suspense>
       ) : null}
     </article>

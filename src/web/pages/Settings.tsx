@@ -1,5 +1,6 @@
 // Profile, time zone and goal, reminders and the calendar feed, the public profile and its card,
-// sign-in and security, personal access tokens, webhooks, export, deletion.
+// sign-in and security, credentials (Open Badges), personal access tokens, webhooks, export,
+// deletion.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Navigate } from 'react-router';
@@ -8,6 +9,7 @@ import { useAuth } from '../auth.tsx';
 import { useLeave } from '../leave.tsx';
 import { AccessTokens } from '../components/AccessTokens.tsx';
 import { ChangeEmail, ChangePassword, Sessions } from '../components/AccountSecurity.tsx';
+import { Credentials } from '../components/Credentials.tsx';
 import { CalendarFeed, Reminders } from '../components/Reminders.tsx';
 import { Webhooks } from '../components/Webhooks.tsx';
 import { ErrorMessage, Field, Loading, usePageMeta } from '../components/common.tsx';
@@ -150,6 +152,7 @@ export default function Settings() {
       <ChangePassword />
       <ChangeEmail email={user.email} />
       <Sessions />
+      <Credentials />
       <AccessTokens />
       <Webhooks />
 

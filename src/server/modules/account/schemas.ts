@@ -7,6 +7,7 @@ import { RATINGS } from '../reviews/scheduler.ts';
 import { Slug } from '../roadmaps/schemas.ts';
 import { PersonalToken } from '../tokens/schemas.ts';
 import { Webhook } from '../webhooks/schemas.ts';
+import { CredentialSummary, VerifiableCredential } from '../badges/schemas.ts';
 import { HANDLE_PATTERN, User } from '../users/schemas.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
@@ -166,6 +167,16 @@ export const Export = Type.Object(
       { description: 'The cohorts you are in.' },
     ),
     webhooks: Type.Array(ref(Webhook), { description: 'Your webhooks (never their secrets).' }),
+    credentials: Type.Array(
+      Type.Intersect([
+        ref(CredentialSummary),
+        Type.Object({
+          revokedReason: Type.Union([Type.String(), Type.Null()]),
+          document: ref(VerifiableCredential),
+        }),
+      ]),
+      { description: 'Your Open Badges credentials, each with the signed document.' },
+    ),
     personalAccessTokens: Type.Array(ref(PersonalToken), {
       description: 'Your personal access tokens: names, scopes and dates; never the tokens.',
     }),
@@ -233,6 +244,19 @@ export const PublicProfile = Type.Object(
         },
         { additionalProperties: false },
       ),
+    ),
+    credentials: Type.Array(
+      Type.Object(
+        {
+          id: Type.String({ format: 'uuid' }),
+          name: Type.String(),
+          roadmapSlug: Slug,
+          issuedAt: Timestamp,
+          url: Type.String({ description: 'The signed credential (JSON), to fetch or verify.' }),
+        },
+        { additionalProperties: false },
+      ),
+      { description: 'The credentials they shared (and did not revoke), newest first.' },
     ),
   },
   { $id: 'PublicProfile', additionalProperties: false },

@@ -14,6 +14,7 @@ import type { NoteService } from '../notes/service.ts';
 import type { ReviewService } from '../reviews/service.ts';
 import type { TokenService } from '../tokens/service.ts';
 import type { WebhookService } from '../webhooks/service.ts';
+import type { BadgeService } from '../badges/service.ts';
 import type { CohortService } from '../cohorts/service.ts';
 import type { ProgressService } from '../progress/service.ts';
 import { toUser, type UserService } from '../users/service.ts';
@@ -32,8 +33,10 @@ export function createAccountService(deps: {
   cohorts: CohortService;
   tokens: TokenService;
   webhooks: Pick<WebhookService, 'list'>;
+  badges: Pick<BadgeService, 'exportRows' | 'publicFor'>;
 }) {
-  const { db, users, auth, progress, habits, authoring, notes, reviews, cohorts, tokens, webhooks } = deps;
+  const { db, users, auth, progress, habits, authoring, notes, reviews, cohorts, tokens, webhooks, badges } =
+    deps;
 
   /** The caller with the role their account has in the database now (admin operations). */
   async function fresh(caller: { userId: string }): Promise<Actor> {
@@ -58,6 +61,7 @@ export function createAccountService(deps: {
         cohortRows,
         tokenList,
         webhookList,
+        credentialRows,
       ] = await Promise.all([
         users.get(userId),
         progress.exportRows(userId),
@@ -72,6 +76,7 @@ export function createAccountService(deps: {
         cohorts.exportRows(userId),
         tokens.list(userId),
         webhooks.list(userId),
+        badges.exportRows(userId),
       ]);
       return {
         format: 'waymark-export/1',
@@ -102,6 +107,7 @@ export function createAccountService(deps: {
         })),
         personalAccessTokens: tokenList.items,
         webhooks: webhookList.items,
+        credentials: credentialRows,
         nudges: cohortRows.nudges.map((n) => ({
           cohortId: n.cohort_id,
           direction: n.direction,
@@ -181,7 +187,11 @@ export function createAccountService(deps: {
 
     async publicProfile(handle: string): Promise<Static<typeof PublicProfile>> {
       const user = await users.findPublic(handle);
-      const [mine, stats] = await Promise.all([progress.myRoadmaps(user.id), habits.stats(user.id)]);
+      const [mine, stats, shared] = await Promise.all([
+        progress.myRoadmaps(user.id),
+        habits.stats(user.id),
+        badges.publicFor(user.id),
+      ]);
       return {
         handle: user.handle!,
         displayName: user.displayName,
@@ -196,6 +206,7 @@ export function createAccountService(deps: {
           doneCount: s.doneCount,
           stepCount: s.stepCount,
         })),
+        credentials: shared,
       };
     },
   };

@@ -54,6 +54,14 @@ export async function loadKeyPair(options: {
   return JSON.parse(await readFile(file, 'utf8')) as KeyPair;
 }
 
+/**
+ * A 32-byte key for one purpose, derived (HKDF-SHA256) from the signing key: every instance that
+ * shares JWT_PRIVATE_KEY derives the same one, and no purpose's key tells anything of another's.
+ */
+export function derivedKey(privateKeyPem: string, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', privateKeyPem, 'waymark', purpose, 32));
+}
+
 export function generateKeyPair(): KeyPair {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   return {
@@ -94,9 +102,7 @@ export async function createAccessTokens(options: {
   const publicKey: CryptoKey = await importSPKI(options.keys.publicKeyPem, 'EdDSA');
   const { issuer, ttlSeconds } = options;
   const pinned = { algorithms: ['EdDSA'], issuer };
-  const successorKey = Buffer.from(
-    hkdfSync('sha256', options.keys.privateKeyPem, 'waymark', 'refresh-token-successor/v1', 32),
-  );
+  const successorKey = derivedKey(options.keys.privateKeyPem, 'refresh-token-successor/v1');
 
   return {
     ttlSeconds,

@@ -1,9 +1,9 @@
-// A learner's live events (`progress`, `study-session`), published by the services that make
+// A learner's live events (`progress`, `study-session`, `milestone`, `review`), published by the services that make
 // the writes and delivered by GET /api/v1/me/events. They travel through the pub/sub interface,
 // so with Redis a write taken by one instance reaches a stream held open by another.
 import type { PubSub } from '../../infra/pubsub.ts';
 
-export type EventType = 'progress' | 'study-session' | 'member-activity';
+export type EventType = 'progress' | 'study-session' | 'member-activity' | 'milestone' | 'review';
 
 export interface UserEvent {
   type: EventType;

@@ -97,6 +97,9 @@ export function createProgressService(deps: { db: Database; events: EventService
       }));
     },
 
+    /** The published roadmaps the learner has marked a step of, last touched first. */
+    touchedRoadmaps: (userId: string) => repo.touchedRoadmaps(db.primary, userId),
+
     async myRoadmaps(userId: string): Promise<{ items: ProgressSummary[] }> {
       const slugs = await repo.touchedRoadmaps(db.primary, userId);
       return { items: await Promise.all(slugs.map((slug) => summary(userId, slug))) };

@@ -7,6 +7,7 @@
 import { isoTimestamp, type Database } from '../../db/client.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { addDays, localDate, startOfLocalDay } from '../habits/calendar.ts';
+import type { EventService } from '../events/service.ts';
 import type { UserService } from '../users/service.ts';
 import * as repo from './repo.ts';
 import { gradeOf, rate, RATINGS, type RatingName } from './scheduler.ts';
@@ -21,7 +22,12 @@ const toResult = (cardId: string, card: ReturnType<typeof rate>): ReviewResult =
   lapses: card.lapses,
 });
 
-export function createReviewService(deps: { db: Database; users: UserService; now?: () => Date }) {
+export function createReviewService(deps: {
+  db: Database;
+  users: UserService;
+  events: EventService;
+  now?: () => Date;
+}) {
   const { db, users } = deps;
   const now = deps.now ?? (() => new Date());
 
@@ -67,7 +73,7 @@ export function createReviewService(deps: { db: Database; users: UserService; no
       rating: RatingName,
       idempotencyKey: string | undefined,
     ): Promise<{ result: ReviewResult; replayed: boolean }> {
-      return db.primary.transaction(async (tx) => {
+      const rated = await db.primary.transaction(async (tx) => {
         const row = await repo.lockCard(tx, userId, cardId);
         if (!row) throw notFound('You have no review card with this id.');
         const earlier = idempotencyKey ? await repo.findLog(tx, userId, idempotencyKey) : undefined;
@@ -94,8 +100,19 @@ export function createReviewService(deps: { db: Database; users: UserService; no
           return { result: replay((await repo.findLog(tx, userId, idempotencyKey!))!), replayed: true };
         }
         await repo.saveCard(tx, cardId, card);
-        return { result, replayed: false };
+        return { result, replayed: false, stepId: row.stepId, reviewedAt: at };
       });
+      // Told once the rating is committed, and once: a replayed retry is no new review.
+      if ('stepId' in rated && rated.reviewedAt) {
+        await deps.events.publish(userId, 'review', {
+          cardId,
+          stepId: rated.stepId,
+          rating,
+          reviewedAt: rated.reviewedAt.toISOString(),
+          due: rated.result.due,
+        });
+      }
+      return { result: rated.result, replayed: rated.replayed };
 
       function replay(log: { cardId: string; rating: number; result: unknown }): ReviewResult {
         if (log.cardId !== cardId || log.rating !== gradeOf(rating)) {

@@ -4,7 +4,9 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook as Verifier } from 'standardwebhooks';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { queryRows } from '../../db/client.ts';
 import { createTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { signUp, type SignedUp } from '../../../../test/helpers/auth.ts';
 
@@ -98,6 +100,13 @@ describe('webhooks', { timeout: 120_000 }, () => {
       secret = made.secret;
       expect(secret).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
       expect((await call(t, ada, 'GET', '/api/v1/me/webhooks')).body).not.toContain(secret);
+      // At rest it is sealed: a copy of the database alone does not give it away.
+      const [stored] = await queryRows<{ secret: string }>(
+        t.db.primary,
+        sql`select secret from webhooks where id = ${made.id}`,
+      );
+      expect(stored!.secret).toMatch(/^v1\./);
+      expect(stored!.secret).not.toContain(secret.slice('whsec_'.length));
 
       const logged = await call(t, ada, 'POST', '/api/v1/me/study-sessions', { minutes: 30 });
       expect(logged.statusCode).toBe(201);
@@ -150,6 +159,71 @@ describe('webhooks', { timeout: 120_000 }, () => {
         },
       );
       expect(viaToken.statusCode).toBe(403);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it('tell of a milestone reached (once, with its credential) and of a review rated', async () => {
+    let secret = '';
+    const endpoint = await receiver(() => secret);
+    try {
+      const ada = await signUp(t.app);
+      const made = await hook(t, ada, {
+        url: endpoint.url,
+        events: ['milestone.reached', 'review.completed'],
+      });
+      secret = made.secret;
+      const doc = (await t.app.inject({ url: '/api/v1/roadmaps/backend-developer' })).json();
+      const milestone = doc.milestones[0] as { slug: string; afterStep: string };
+      const steps = (doc.layers as { steps: { slug: string; required: boolean }[] }[]).flatMap(
+        (l) => l.steps,
+      );
+      const upTo = steps.slice(0, steps.findIndex((s) => s.slug === milestone.afterStep) + 1);
+      for (const step of upTo.filter((s) => s.required)) {
+        const put = await call(t, ada, 'PUT', `/api/v1/me/roadmaps/backend-developer/steps/${step.slug}`, {
+          status: 'done',
+        });
+        expect(put.statusCode).toBe(200);
+      }
+      await vi.waitFor(() => expect(endpoint.received).toHaveLength(1), { timeout: 30_000, interval: 100 });
+      const reached = JSON.parse(endpoint.received[0]!.body);
+      expect(endpoint.received[0]!.verified).toBe(true);
+      const credentials = (await call(t, ada, 'GET', '/api/v1/me/credentials')).json().items as {
+        id: string;
+        milestone: string | null;
+      }[];
+      expect(reached).toMatchObject({
+        type: 'milestone.reached',
+        data: {
+          userId: ada.user.id,
+          roadmapSlug: 'backend-developer',
+          milestone: milestone.slug,
+          credentialId: credentials.find((c) => c.milestone === milestone.slug)!.id,
+        },
+      });
+
+      const [card] = (await call(t, ada, 'GET', '/api/v1/me/reviews')).json().items as { cardId: string }[];
+      const headers = { ...ada.auth, 'idempotency-key': 'review-once' };
+      for (let i = 0; i < 2; i++) {
+        const rated = await t.app.inject({
+          method: 'POST',
+          url: `/api/v1/me/reviews/${card!.cardId}`,
+          headers,
+          payload: { rating: 'good' },
+        });
+        expect(rated.statusCode, rated.body).toBeLessThan(300);
+      }
+      await vi.waitFor(() => expect(endpoint.received).toHaveLength(2), { timeout: 30_000, interval: 100 });
+      expect(JSON.parse(endpoint.received[1]!.body)).toMatchObject({
+        type: 'review.completed',
+        data: { userId: ada.user.id, cardId: card!.cardId, rating: 'good' },
+      });
+      // Listing credentials again, or rating again with the same key, sends nothing more.
+      await call(t, ada, 'GET', '/api/v1/me/credentials');
+      await t.app.services.background.idle();
+      const sent = await deliveries(t, ada, made.id);
+      expect(sent.map((d) => d.event).sort()).toEqual(['milestone.reached', 'review.completed']);
     } finally {
       await endpoint.close();
     }

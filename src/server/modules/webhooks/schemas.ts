@@ -14,7 +14,7 @@ export const EventName = Type.Unsafe<WebhookEvent>({
   type: 'string',
   enum: [...WEBHOOK_EVENTS],
   description:
-    '`progress.updated` (a step marked), `study_session.created` (time logged), `cohort.member_joined` (someone joined the cohort; cohort webhooks only).',
+    '`progress.updated` (a step marked), `milestone.reached` (a milestone reached, or all required steps of a roadmap done: a credential was issued), `study_session.created` (time logged), `review.completed` (a review card rated), `cohort.member_joined` (someone joined the cohort; cohort webhooks only).',
 });
 
 const Url = Type.String({
@@ -176,6 +176,41 @@ export const openapiWebhooks: Record<string, OpenAPIV3_1.PathItemObject> = {
       },
     },
     'A step was marked',
+  ),
+  'milestone.reached': envelope(
+    'milestone.reached',
+    {
+      properties: {
+        userId: { type: 'string', format: 'uuid' },
+        roadmapSlug: { type: 'string' },
+        milestone: {
+          type: ['string', 'null'],
+          description: "The milestone's slug; null when every required step of the roadmap is done.",
+        },
+        name: { type: 'string', description: 'The achievement, as its credential names it.' },
+        reachedAt: { type: 'string', format: 'date-time' },
+        credentialId: {
+          type: 'string',
+          format: 'uuid',
+          description: 'The Open Badges credential issued for it (GET /api/v1/me/credentials/{id}).',
+        },
+      },
+    },
+    'A milestone was reached (sent once, when its credential is issued)',
+  ),
+  'review.completed': envelope(
+    'review.completed',
+    {
+      properties: {
+        userId: { type: 'string', format: 'uuid' },
+        cardId: { type: 'string', format: 'uuid' },
+        stepId: { type: 'string' },
+        rating: { enum: ['again', 'hard', 'good', 'easy'] },
+        reviewedAt: { type: 'string', format: 'date-time' },
+        due: { type: 'string', format: 'date-time', description: 'When the card is due next.' },
+      },
+    },
+    'A review card was rated (a retried request with its Idempotency-Key is not sent again)',
   ),
   'study_session.created': envelope(
     'study_session.created',

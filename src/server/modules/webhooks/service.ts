@@ -18,6 +18,7 @@ import { isoTimestamp, type Database } from '../../db/client.ts';
 import type { WebhookEvent } from '../../db/schema.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { QUEUES, type Jobs } from '../../infra/jobs.ts';
+import type { Sealer } from '../../infra/sealed.ts';
 import { checkUrl, fetchChecked, OutboundRefused, type LookupFn } from '../../infra/outbound.ts';
 import type { Actor } from '../../policies/index.ts';
 import type { EventType } from '../events/service.ts';
@@ -86,6 +87,12 @@ export function webhookEventOf(
       data: { userId, roadmapSlug, stepSlug, status, updatedAt },
     };
   }
+  if (type === 'milestone') {
+    return { event: 'milestone.reached', to: { userId }, data: { userId, ...data } };
+  }
+  if (type === 'review') {
+    return { event: 'review.completed', to: { userId }, data: { userId, ...data } };
+  }
   if (type === 'study-session' && data.action === 'created') {
     return { event: 'study_session.created', to: { userId }, data: { userId, session: data.session } };
   }
@@ -110,6 +117,8 @@ export function createWebhookService(deps: {
   allowPrivate: boolean;
   retryLimit: number;
   publicUrl: string;
+  /** Keeps signing secrets encrypted at rest. */
+  sealer: Sealer;
   lookup?: LookupFn;
   now?: () => Date;
 }) {
@@ -153,7 +162,7 @@ export function createWebhookService(deps: {
   /** One attempt: the answer, or why there was none. Never throws for the endpoint's faults. */
   async function attempt(webhook: repo.WebhookRow, delivery: repo.DeliveryRow) {
     const sentAt = now();
-    const signature = new Signer(webhook.secret).sign(delivery.id, sentAt, delivery.body);
+    const signature = new Signer(deps.sealer.open(webhook.secret)).sign(delivery.id, sentAt, delivery.body);
     try {
       const res = await fetchChecked(
         webhook.url,
@@ -214,7 +223,7 @@ export function createWebhookService(deps: {
         cohortId: input.cohortId ?? null,
         url,
         events,
-        secret,
+        secret: deps.sealer.seal(secret),
       });
       const { failingSince: _f, disabledReason: _d, ...shown } = toWebhook(row);
       return { ...shown, secret };
