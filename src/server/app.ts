@@ -276,6 +276,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     users,
     events,
     reminders,
+    pubsub,
     publicUrl: config.publicUrl,
     ...clock,
   });
@@ -290,6 +291,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     retryLimit: config.jobs.webhookRetryLimit,
     publicUrl: config.publicUrl,
     sealer: createSealer(derivedKey(keys.privateKeyPem, 'webhook-secrets/v1')),
+    pubsub,
     ...(deps.lookup ? { lookup: deps.lookup } : {}),
     ...clock,
   });

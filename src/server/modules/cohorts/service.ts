@@ -16,6 +16,8 @@ import { AppError, notFound } from '../../http/errors.ts';
 import { authorize, can, type Action, type Actor, type CohortSubject } from '../../policies/index.ts';
 import { forgivingStreaks, localDate } from '../habits/calendar.ts';
 import type { EventService } from '../events/service.ts';
+import { createMemo } from '../../infra/memo.ts';
+import type { PubSub } from '../../infra/pubsub.ts';
 import type { ReminderService } from '../reminders/service.ts';
 import type { UserService } from '../users/service.ts';
 import { hashToken } from '../auth/tokens.ts';
@@ -114,11 +116,18 @@ export function createCohortService(deps: {
   users: UserService;
   events: EventService;
   reminders: Pick<ReminderService, 'queueMail'>;
+  pubsub: PubSub;
   publicUrl: string;
   now?: () => Date;
 }) {
   const { db } = deps;
   const now = deps.now ?? (() => new Date());
+  /** The cohorts each learner is in, asked on every write they make (infra/memo.ts). */
+  const watching = createMemo<string[]>({
+    pubsub: deps.pubsub,
+    channel: 'cohorts:v1:watching',
+    ttlMs: 60_000,
+  });
   const joinUrl = (token: string) => `${deps.publicUrl}/join?token=${token}`;
 
   /** The actor's standing in the cohort, authorized for `action`; a cohort that does not exist is 404. */
@@ -202,6 +211,7 @@ export function createCohortService(deps: {
         dailyGoalMinutes: body.dailyGoalMinutes ?? null,
         roadmapIds: await roadmapIds(body.roadmapSlugs),
       });
+      await watching.forget(actor.userId);
       return service.get(actor, id);
     },
 
@@ -286,6 +296,7 @@ export function createCohortService(deps: {
     async remove(actor: Actor, cohortId: string): Promise<void> {
       await standing(actor, cohortId, 'delete');
       await repo.deleteCohort(db.primary, cohortId);
+      await watching.forget(); // all its members at once
     },
 
     async createInvite(actor: Actor, cohortId: string, body: InviteBody): Promise<CreatedInvite> {
@@ -384,6 +395,7 @@ export function createCohortService(deps: {
       if (!row) throw notFound('This invitation is not valid; ask for a new link.');
       if (row.existing) return { cohortId: row.cohort_id, role: row.existing };
       if (!row.joined) await liveInvite(token); // says why (410)
+      await watching.forget(actor.userId);
       await deps.events.publish(actor.userId, 'member-activity', { cohortId: row.cohort_id });
       return { cohortId: row.cohort_id, role: row.joined! };
     },
@@ -522,6 +534,7 @@ export function createCohortService(deps: {
             : 'The owner cannot be removed.',
         );
       await repo.removeMember(db.primary, cohortId, userId);
+      await watching.forget(userId);
       // The dashboards open on it drop the row (the member no longer watches the cohort).
       await deps.events.publishCohort(cohortId, userId);
     },
@@ -623,7 +636,7 @@ export function createCohortService(deps: {
   }
 
   // The live dashboards: a member's write is heard by the cohorts they are in.
-  deps.events.setWatchers((userId) => repo.cohortsOf(db.primary, userId));
+  deps.events.setWatchers((userId) => watching.get(userId, () => repo.cohortsOf(db.primary, userId)));
   return service;
 }
 

@@ -57,6 +57,14 @@ export async function remove(db: Db, userId: string, id: string): Promise<boolea
  * The enabled webhooks that hear `event`: the learner's own (`userId`), or with `cohortId` the
  * cohort's — only while their maker still owns it.
  */
+/** The learner's own webhooks that are on (not a cohort's), whatever they hear. */
+export async function enabledFor(db: Db, userId: string): Promise<WebhookRow[]> {
+  return db
+    .select()
+    .from(webhooks)
+    .where(and(eq(webhooks.userId, userId), isNull(webhooks.cohortId), eq(webhooks.enabled, true)));
+}
+
 export async function listening(
   db: Db,
   event: WebhookEvent,

@@ -18,6 +18,8 @@ import { isoTimestamp, type Database } from '../../db/client.ts';
 import type { WebhookEvent } from '../../db/schema.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { QUEUES, type Jobs } from '../../infra/jobs.ts';
+import { createMemo } from '../../infra/memo.ts';
+import type { PubSub } from '../../infra/pubsub.ts';
 import type { Sealer } from '../../infra/sealed.ts';
 import { checkUrl, fetchChecked, OutboundRefused, type LookupFn } from '../../infra/outbound.ts';
 import type { Actor } from '../../policies/index.ts';
@@ -119,11 +121,22 @@ export function createWebhookService(deps: {
   publicUrl: string;
   /** Keeps signing secrets encrypted at rest. */
   sealer: Sealer;
+  pubsub: PubSub;
   lookup?: LookupFn;
   now?: () => Date;
 }) {
   const { db } = deps;
   const now = deps.now ?? (() => new Date());
+  /**
+   * Each learner's enabled webhooks, asked on every write they make: remembered per instance
+   * (infra/memo.ts) and forgotten on every instance when they change, so a learner without
+   * webhooks costs a write no query.
+   */
+  const listeners = createMemo<repo.WebhookRow[]>({
+    pubsub: deps.pubsub,
+    channel: 'webhooks:v1:listeners',
+    ttlMs: 60_000,
+  });
   const outbound = {
     allowHttp: deps.allowHttp,
     allowPrivate: deps.allowPrivate,
@@ -190,6 +203,7 @@ export function createWebhookService(deps: {
   async function turnOff(webhook: repo.WebhookRow) {
     const reason = `Every delivery failed for ${FAILING_DAYS} days.`;
     await repo.update(db.primary, webhook.userId, webhook.id, { enabled: false, disabledReason: reason });
+    await listeners.forget(webhook.userId);
     const user = await deps.users.get(webhook.userId).catch(() => undefined);
     if (!user) return;
     await deps.reminders.queueMail(
@@ -225,6 +239,7 @@ export function createWebhookService(deps: {
         events,
         secret: deps.sealer.seal(secret),
       });
+      await listeners.forget(actor.userId);
       const { failingSince: _f, disabledReason: _d, ...shown } = toWebhook(row);
       return { ...shown, secret };
     },
@@ -248,11 +263,14 @@ export function createWebhookService(deps: {
         changes.enabled = patch.enabled;
         if (patch.enabled) Object.assign(changes, { failingSince: null, disabledReason: null });
       }
-      return toWebhook((await repo.update(db.primary, userId, id, changes))!);
+      const updated = (await repo.update(db.primary, userId, id, changes))!;
+      await listeners.forget(userId);
+      return toWebhook(updated);
     },
 
     async remove(userId: string, id: string): Promise<void> {
       if (!(await repo.remove(db.primary, userId, id))) throw notFound('You have no such webhook.');
+      await listeners.forget(userId);
     },
 
     /** Sends a `ping` now, once (no retries), and answers how it went. */
@@ -280,7 +298,12 @@ export function createWebhookService(deps: {
     async emit(userId: string, type: EventType, data: Record<string, unknown>): Promise<void> {
       const found = webhookEventOf(userId, type, data);
       if (!found) return;
-      const listening = await repo.listening(db.primary, found.event, found.to);
+      const listening =
+        'userId' in found.to
+          ? (await listeners.get(found.to.userId, () => repo.enabledFor(db.primary, userId))).filter((w) =>
+              w.events.includes(found.event),
+            )
+          : await repo.listening(db.primary, found.event, found.to);
       if (listening.length === 0) return;
       const payload = body(found.event, found.data);
       const rows = await repo.insertDeliveries(
