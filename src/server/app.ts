@@ -255,7 +255,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const vapid =
     config.vapid ??
     (config.nodeEnv === 'development' ? await developmentVapidKeys(config.dataDir) : undefined);
-  const push = deps.push ?? (vapid ? createPushSender({ vapid, subject: config.vapidSubject }) : undefined);
+  const push =
+    deps.push ??
+    (vapid
+      ? createPushSender({
+          vapid,
+          subject: config.vapidSubject,
+          allowPrivate: config.pushPrivateEndpoints,
+          ...(deps.lookup ? { lookup: deps.lookup } : {}),
+        })
+      : undefined);
   const reminders = createReminderService({
     db: deps.db,
     jobs,

@@ -21,6 +21,7 @@
 // benchmarking, AS112, AMT, ORCHID, and the IPv6 forms that carry an IPv4 address to a gateway
 // that would translate it: NAT64 (64:ff9b::/96, RFC 6052), RFC 6145, 6to4 (2002::/16), Teredo
 // (2001::/32) and the deprecated IPv4-compatible ::a.b.c.d (outside 2000::/3).
+import https from 'node:https';
 import { promises as dns, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
@@ -185,6 +186,21 @@ function guardedLookup(options: Pick<CheckOptions, 'allowPrivate' | 'lookup'>): 
       (err: Error) => callback(err, '', 0),
     );
   };
+}
+
+/**
+ * An https agent whose every connection is checked as `fetchChecked`'s are, for a library that
+ * takes an agent rather than a URL we fetch (web-push). `ca` adds a certificate to trust, for a
+ * stand-in service in tests.
+ */
+export function guardedHttpsAgent(
+  options: Pick<CheckOptions, 'allowPrivate' | 'lookup'> & { ca?: string },
+): https.Agent {
+  return new https.Agent({
+    keepAlive: true,
+    lookup: guardedLookup(options),
+    ...(options.ca ? { ca: options.ca } : {}),
+  });
 }
 
 /** The OutboundRefused in an error undici raised (it may wrap the one the lookup gave). */

@@ -3,7 +3,6 @@
 // the aes128gcm body (RFC 8188, keys as RFC 8291 derives them) with the subscription's keys, as
 // the browser would — with node:crypto alone, not with the library that encrypted it.
 import { createECDH } from 'node:crypto';
-import https from 'node:https';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   PUSH_SERVICE_CERT,
@@ -14,19 +13,16 @@ import { createPushSender, generateVapidKeys, type PushSubscriptionKeys } from '
 
 const SUBJECT = 'mailto:ops@waymark.example';
 const vapid = generateVapidKeys();
-const sender = createPushSender({ vapid, subject: SUBJECT });
+// The stand-in listens on 127.0.0.1 with a self-signed certificate: allowed and trusted here.
+const local = { allowPrivate: true, ca: PUSH_SERVICE_CERT };
+const sender = createPushSender({ vapid, subject: SUBJECT, ...local });
 let service: PushService;
-let previousCa: typeof https.globalAgent.options.ca;
 
 beforeAll(async () => {
   service = await startPushService({ vapidPublicKey: vapid.publicKey, subject: SUBJECT });
-  // web-push sends with https.globalAgent: trust the stand-in's self-signed certificate there.
-  previousCa = https.globalAgent.options.ca;
-  https.globalAgent.options.ca = PUSH_SERVICE_CERT;
 });
 
 afterAll(async () => {
-  https.globalAgent.options.ca = previousCa;
   await service.close();
 });
 
@@ -66,7 +62,7 @@ describe('push sender', () => {
 
   it('is refused by the stand-in when signed with other VAPID keys (the checks are real)', async () => {
     const { subscription, received } = subscribe();
-    const stranger = createPushSender({ vapid: generateVapidKeys(), subject: SUBJECT });
+    const stranger = createPushSender({ vapid: generateVapidKeys(), subject: SUBJECT, ...local });
 
     await expect(stranger.send(subscription, { title: 'Hi' })).rejects.toThrow(/answered 401$/);
     expect(service.refusals.splice(0)).toEqual(['k is not the VAPID public key']);
@@ -90,5 +86,32 @@ describe('push sender', () => {
     for (const secret of [path, subscription.keys.p256dh, subscription.keys.auth]) {
       expect(message).not.toContain(secret);
     }
+  });
+
+  it('checks where the endpoint points at every send: a private address, or a name rebound to one, reaches nothing', async () => {
+    const { subscription, received } = subscribe();
+    const guarded = createPushSender({ vapid, subject: SUBJECT, ca: PUSH_SERVICE_CERT });
+    await expect(guarded.send(subscription, { title: 'Hi' })).rejects.toThrow(
+      /failed: .*127\.0\.0\.1, a loopback address/,
+    );
+    // A push host that resolved to a public address when the browser subscribed, and to this
+    // machine now (DNS rebinding).
+    const port = new URL(subscription.endpoint).port;
+    const rebound = {
+      ...subscription,
+      endpoint: `https://push.example.net:${port}${new URL(subscription.endpoint).pathname}`,
+    };
+    let lookups = 0;
+    const rebinding = createPushSender({
+      vapid,
+      subject: SUBJECT,
+      ca: PUSH_SERVICE_CERT,
+      // Public when checked before the send, this machine when the connection is made.
+      lookup: async () => [{ address: lookups++ === 0 ? '93.184.215.14' : '127.0.0.1', family: 4 }],
+    });
+    await expect(rebinding.send(rebound, { title: 'Hi' })).rejects.toThrow(
+      /failed: .*127\.0\.0\.1, a loopback address/,
+    );
+    expect(received()).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import webpush from 'web-push';
+import { checkUrl, guardedHttpsAgent, type LookupFn } from '../../infra/outbound.ts';
 
 export interface PushSubscriptionKeys {
   endpoint: string;
@@ -59,18 +60,33 @@ export function createPushSender(options: {
   /** A mailto: or https: URL the push service can reach the operator at. */
   subject: string;
   timeoutMs?: number;
+  /** Endpoints on private addresses (PUSH_ALLOW_PRIVATE_ENDPOINTS: a push service on this network). */
+  allowPrivate?: boolean;
+  lookup?: LookupFn;
+  /** A certificate to trust as well (a stand-in push service in tests). */
+  ca?: string;
 }): PushSender {
   const vapidDetails = { subject: options.subject, ...options.vapid };
   const timeout = options.timeoutMs ?? 10_000;
+  // The endpoint was checked when the browser subscribed; every send checks again where its name
+  // points now, at connect time, so a name rebound to an internal address reaches nothing.
+  const guard = {
+    allowPrivate: options.allowPrivate ?? false,
+    ...(options.lookup ? { lookup: options.lookup } : {}),
+  };
+  const agent = guardedHttpsAgent({ ...guard, ...(options.ca ? { ca: options.ca } : {}) });
 
   return {
     async send(subscription, payload) {
       try {
+        // An address written as one (no name to look up at connect time) is checked here.
+        await checkUrl(subscription.endpoint, guard);
         await webpush.sendNotification(subscription, JSON.stringify(payload), {
           vapidDetails,
           contentEncoding: 'aes128gcm',
           TTL: TTL_SECONDS,
           timeout,
+          agent,
         });
         return 'sent';
       } catch (err) {
