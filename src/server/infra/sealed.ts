@@ -5,7 +5,7 @@
 // shares the key, so any instance opens what another sealed.
 //
 // Format: `v1.<base64url of 12-byte IV ‖ 16-byte tag ‖ ciphertext>`. A value without the prefix is
-// a row written before sealing: `open` returns it as it is (it is sealed when next written).
+// a row written before sealing: `open` returns it as it is (its user seals it at first use).
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 const PREFIX = 'v1.';
@@ -14,6 +14,8 @@ export interface Sealer {
   seal(plain: string): string;
   /** Throws when the value was sealed under another key or changed. */
   open(stored: string): string;
+  /** Whether a stored value is sealed (rather than a row written before sealing). */
+  isSealed(stored: string): boolean;
 }
 
 export function createSealer(key: Buffer): Sealer {
@@ -25,6 +27,7 @@ export function createSealer(key: Buffer): Sealer {
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
       return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
     },
+    isSealed: (stored) => stored.startsWith(PREFIX),
     open(stored) {
       if (!stored.startsWith(PREFIX)) return stored;
       const raw = Buffer.from(stored.slice(PREFIX.length), 'base64url');

@@ -47,7 +47,7 @@ export async function issuable(db: Db, userId: string, slug: string): Promise<Is
           'description', coalesce(m.value->>'description', ''), 'afterStep', m.value->>'afterStep',
           'afterStepTitle', coalesce(st.title, m.value->>'afterStep')) order by m.ordinality), '[]'::json)
         from jsonb_array_elements(v.document->'milestones') with ordinality m
-        left join steps st on st.roadmap_id = r.id and st.slug = m.value->>'afterStep') as milestones,
+        left join steps st on st.roadmap_id = r.id and st.slug = m.value->>'afterStep' and st.retired_at is null) as milestones,
       (select coalesce(array_agg(c.achievement), '{}') from credentials c
         where c.user_id = ${userId} and c.roadmap_id = r.id) as issued
     from roadmaps r join roadmap_versions v on v.roadmap_id = r.id and v.version = r.current_version

@@ -9,6 +9,8 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { signUp, type SignedUp } from '../../../../test/helpers/auth.ts';
+import { eq } from 'drizzle-orm';
+import { users } from '../../db/schema.ts';
 import { generateKeyPair } from '../auth/tokens.ts';
 import { createCredentialSigner, didWebOf } from './signer.ts';
 
@@ -66,6 +68,8 @@ describe('issuing', () => {
 
   beforeAll(async () => {
     me = await signUp(t.app, { email: 'ada.credential@example.com' });
+    // The email names the learner in the credential once it is confirmed.
+    await t.db.primary.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, me.user.id));
     const [milestone] = await markRequired(me, undefined);
     expect(milestone).toBeDefined();
     // The PUTs started issuing after their replies; listing also issues what is due.
@@ -210,6 +214,41 @@ describe('issuing', () => {
     expect((await call(me, 'PATCH', `/api/v1/me/credentials/${item.id}`, { public: true })).statusCode).toBe(
       409,
     );
+  });
+});
+
+describe('what a credential vouches for', () => {
+  it('names a learner whose email is not confirmed by no email at all', async () => {
+    const unconfirmed = await signUp(t.app);
+    await markRequired(unconfirmed);
+    const [item] = await list(unconfirmed);
+    const credential = (await call(unconfirmed, 'GET', `/api/v1/me/credentials/${item!.id}`)).json();
+    expect(credential.credentialSubject.identifier).toBeUndefined();
+    expect((await verify(credential)).verified).toBe(true);
+  });
+
+  it('stops verifying once its holder deleted their account: nothing is left to say it stands', async () => {
+    const leaving = await signUp(t.app);
+    await markRequired(leaving);
+    const [item] = await list(leaving);
+    const credential = (await call(leaving, 'GET', `/api/v1/me/credentials/${item!.id}`)).json();
+    expect((await call(leaving, 'DELETE', '/api/v1/me')).statusCode).toBe(204);
+    const answer = await verify(credential);
+    expect(answer.verified).toBe(false);
+    expect(answer.errors[0]).toContain('deleted their account');
+  });
+
+  it('checks one proof only: a pile of copies is refused before any work', async () => {
+    const holder = await signUp(t.app);
+    await markRequired(holder);
+    const [item] = await list(holder);
+    const credential = (await call(holder, 'GET', `/api/v1/me/credentials/${item!.id}`)).json();
+    const piled = { ...credential, proof: Array.from({ length: 100 }, () => credential.proof[0]) };
+    const answer = await verify(piled);
+    expect(answer).toMatchObject({
+      verified: false,
+      errors: [expect.stringContaining('more than one proof')],
+    });
   });
 });
 

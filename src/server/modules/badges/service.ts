@@ -50,7 +50,9 @@ function dueOn(summary: ProgressSummary, roadmap: repo.IssuableRoadmap): Due[] {
   const where = `the roadmap “${roadmap.title}” (version ${roadmap.version}) on Waymark`;
   for (const reached of summary.milestones) {
     const milestone = roadmap.milestones.find((m) => m.slug === reached.slug);
-    if (!reached.reached || !milestone || roadmap.issued.includes(`milestone:${milestone.slug}`)) continue;
+    // Reached with no time: no required step leads to it, so nothing was done to earn it.
+    if (!reached.reached || !reached.reachedAt || !milestone) continue;
+    if (roadmap.issued.includes(`milestone:${milestone.slug}`)) continue;
     due.push({
       achievement: `milestone:${milestone.slug}`,
       milestone: milestone.slug,
@@ -58,7 +60,7 @@ function dueOn(summary: ProgressSummary, roadmap: repo.IssuableRoadmap): Due[] {
       description: milestone.description || `A milestone of ${where}.`,
       narrative: `Marked done every required step of ${where} up to and including “${milestone.afterStepTitle}”. Learners mark their own steps.`,
       anchor: `milestone-${milestone.slug}`,
-      awardedAt: reached.reachedAt ? new Date(reached.reachedAt) : new Date(),
+      awardedAt: new Date(reached.reachedAt),
     });
   }
   const finished = summary.requiredCount > 0 && summary.requiredDoneCount === summary.requiredCount;
@@ -114,10 +116,28 @@ export function createBadgeService(deps: {
     return row;
   }
 
-  async function issue(userId: string, email: string, roadmap: repo.IssuableRoadmap, due: Due) {
+  /** The learner as Open Badges' IdentityObject: a salted hash of their email, once they confirmed it. */
+  function identifierOf(email: string, verified: boolean) {
+    if (!verified) return {};
+    const salt = randomBytes(16).toString('hex');
+    const identityHash = `sha256$${createHash('sha256')
+      .update(email.toLowerCase() + salt)
+      .digest('hex')}`;
+    return {
+      identifier: [
+        { type: 'IdentityObject', identityType: 'emailAddress', hashed: true, identityHash, salt },
+      ],
+    };
+  }
+
+  async function issue(
+    userId: string,
+    learner: { email: string; verified: boolean },
+    roadmap: repo.IssuableRoadmap,
+    due: Due,
+  ) {
     const id = randomUUID();
     const issuedAt = now();
-    const salt = randomBytes(16).toString('hex');
     const credential: Json = {
       '@context': [VC_CONTEXT, OB_CONTEXT],
       id: `urn:uuid:${id}`,
@@ -128,17 +148,7 @@ export function createBadgeService(deps: {
       name: due.name,
       credentialSubject: {
         type: ['AchievementSubject'],
-        identifier: [
-          {
-            type: 'IdentityObject',
-            identityType: 'emailAddress',
-            hashed: true,
-            identityHash: `sha256$${createHash('sha256')
-              .update(email.toLowerCase() + salt)
-              .digest('hex')}`,
-            salt,
-          },
-        ],
+        ...identifierOf(learner.email, learner.verified),
         achievement: {
           id: `${deps.publicUrl}/roadmaps/${roadmap.slug}#${due.anchor}`,
           type: ['Achievement'],
@@ -183,8 +193,9 @@ export function createBadgeService(deps: {
     if (!roadmap) return;
     const due = dueOn(await deps.progress.summary(userId, roadmapSlug), roadmap);
     if (due.length === 0) return;
-    const { email } = await deps.users.get(userId);
-    for (const one of due) await issue(userId, email, roadmap, one);
+    const user = await deps.users.get(userId);
+    const learner = { email: user.email, verified: user.emailVerifiedAt !== null };
+    for (const one of due) await issue(userId, learner, roadmap, one);
   }
 
   /**
@@ -299,6 +310,9 @@ export function createBadgeService(deps: {
     async verify(credential: Json): Promise<VerifyResult> {
       const result: VerifyResult = { verified: false, errors: [], credentialId: null, revokedAt: null };
       const proofs = [credential.proof].flat() as Array<{ verificationMethod?: unknown } | undefined>;
+      // Ours carry one proof; each more would cost the verifier a canonicalization of the whole.
+      if (proofs.length > 1)
+        return { ...result, errors: ['It has more than one proof; Waymark signs with one.'] };
       const method = proofs.find((p) => typeof p?.verificationMethod === 'string')?.verificationMethod as
         string | undefined;
       if (!method)
@@ -324,6 +338,14 @@ export function createBadgeService(deps: {
           errors: [`It was revoked on ${row.revokedAt.toISOString()}${why}`],
           credentialId: row.id,
           revokedAt: row.revokedAt.toISOString(),
+        };
+      }
+      if (checked.verified && !row) {
+        return {
+          ...result,
+          errors: [
+            'Signed by this Waymark, but it no longer holds it (its holder deleted their account), so it cannot say it still stands.',
+          ],
         };
       }
       return { ...checked, credentialId: row?.id ?? null, revokedAt: null };

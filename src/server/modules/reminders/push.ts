@@ -5,7 +5,7 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import webpush from 'web-push';
-import { checkUrl, guardedHttpsAgent, type LookupFn } from '../../infra/outbound.ts';
+import { checkUrl, guardedHttpsAgent, OutboundRefused, type LookupFn } from '../../infra/outbound.ts';
 
 export interface PushSubscriptionKeys {
   endpoint: string;
@@ -18,7 +18,10 @@ export interface VapidKeys {
   privateKey: string;
 }
 
-/** 'gone': the push service no longer knows the subscription (404/410); the caller deletes it. */
+/**
+ * 'gone': the push service no longer knows the subscription (404/410), or its endpoint now points
+ * where Waymark will not send (the SSRF guard); the caller deletes it.
+ */
 export type PushOutcome = 'sent' | 'gone';
 
 export interface PushSender {
@@ -90,6 +93,13 @@ export function createPushSender(options: {
         });
         return 'sent';
       } catch (err) {
+        // An endpoint that now points somewhere Waymark will not send to is dropped like a gone one.
+        if (
+          err instanceof OutboundRefused ||
+          (err as { cause?: unknown })?.cause instanceof OutboundRefused
+        ) {
+          return 'gone';
+        }
         const service = `push service ${originOf(subscription.endpoint)}`;
         if (!(err instanceof webpush.WebPushError)) {
           // Network errors, timeouts, invalid keys: they carry no endpoint path or key.

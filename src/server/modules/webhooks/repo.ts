@@ -57,6 +57,10 @@ export async function remove(db: Db, userId: string, id: string): Promise<boolea
  * The enabled webhooks that hear `event`: the learner's own (`userId`), or with `cohortId` the
  * cohort's — only while their maker still owns it.
  */
+export async function setSecret(db: Db, id: string, secret: string): Promise<void> {
+  await db.update(webhooks).set({ secret }).where(eq(webhooks.id, id));
+}
+
 /** The learner's own webhooks that are on (not a cohort's), whatever they hear. */
 export async function enabledFor(db: Db, userId: string): Promise<WebhookRow[]> {
   return db

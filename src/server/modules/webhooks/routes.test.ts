@@ -229,6 +229,40 @@ describe('webhooks', { timeout: 120_000 }, () => {
     }
   });
 
+  it('seal a secret stored before sealing at its first use, and report one sealed under another key', async () => {
+    let secret = '';
+    const endpoint = await receiver(() => secret);
+    try {
+      const ada = await signUp(t.app);
+      const made = await hook(t, ada, { url: endpoint.url, events: ['progress.updated'] });
+      secret = made.secret;
+      const stored = async () =>
+        (
+          await queryRows<{ secret: string }>(
+            t.db.primary,
+            sql`select secret from webhooks where id = ${made.id}`,
+          )
+        )[0]!.secret;
+      await t.db.primary.execute(sql`update webhooks set secret = ${secret} where id = ${made.id}`);
+      const ping = await call(t, ada, 'POST', `/api/v1/me/webhooks/${made.id}/test`);
+      expect(ping.json()).toMatchObject({ status: 'succeeded' });
+      expect(endpoint.received.at(-1)!.verified).toBe(true);
+      expect(await stored()).toMatch(/^v1\./);
+
+      await t.db.primary.execute(
+        sql`update webhooks set secret = 'v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' where id = ${made.id}`,
+      );
+      const unreadable = await call(t, ada, 'POST', `/api/v1/me/webhooks/${made.id}/test`);
+      expect(unreadable.statusCode).toBe(200);
+      expect(unreadable.json()).toMatchObject({
+        status: 'failed',
+        error: expect.stringContaining('add it again'),
+      });
+    } finally {
+      await endpoint.close();
+    }
+  });
+
   it("tell a cohort's owner that someone joined, and only its owner may add such a webhook", async () => {
     let secret = '';
     const endpoint = await receiver(() => secret);

@@ -175,7 +175,19 @@ export function createWebhookService(deps: {
   /** One attempt: the answer, or why there was none. Never throws for the endpoint's faults. */
   async function attempt(webhook: repo.WebhookRow, delivery: repo.DeliveryRow) {
     const sentAt = now();
-    const signature = new Signer(deps.sealer.open(webhook.secret)).sign(delivery.id, sentAt, delivery.body);
+    let secret: string;
+    try {
+      secret = deps.sealer.open(webhook.secret);
+    } catch {
+      // Sealed under another key (JWT_PRIVATE_KEY was changed): a failure its owner can see.
+      const error =
+        'Its signing secret cannot be read with this server’s key: delete the webhook and add it again.';
+      return { ok: false, at: sentAt, responseStatus: null, error };
+    }
+    // A secret stored before secrets were sealed is sealed now, at its first use.
+    if (!deps.sealer.isSealed(webhook.secret))
+      await repo.setSecret(db.primary, webhook.id, deps.sealer.seal(secret));
+    const signature = new Signer(secret).sign(delivery.id, sentAt, delivery.body);
     try {
       const res = await fetchChecked(
         webhook.url,
